@@ -1,0 +1,3 @@
+import type { NodeKind } from '../kind.js';
+
+export const interpreterKinds: NodeKind<any>[] = [];

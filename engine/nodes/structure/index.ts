@@ -1,0 +1,3 @@
+import type { NodeKind } from '../kind.js';
+
+export const structureKinds: NodeKind<any>[] = [];

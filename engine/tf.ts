@@ -1,0 +1,8 @@
+// The one place the engine imports TensorFlow.js from, so every module shares one
+// tf instance (and one registry of kernels, gradients and backends).
+import * as tf from '@tensorflow/tfjs';
+
+export { tf };
+export type Tensor = tf.Tensor;
+export type Variable = tf.Variable;
+export type Scalar = tf.Scalar;

@@ -1,4 +1,6 @@
 import type { NodeKind } from '../kind.js';
 import { CrossEntropy } from './crossEntropy.js';
+import { MSE } from './mse.js';
+import { KLDiv } from './klDiv.js';
 
-export const lossKinds: NodeKind<any>[] = [CrossEntropy];
+export const lossKinds: NodeKind<any>[] = [CrossEntropy, MSE, KLDiv];

@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { DatasetRefSchema, TrainingSchema } from '../graph/schema.js';
+import type { Problem } from '../graph/problems.js';
+import type { ParamSpec } from '../nodes/params.js';
+import type { NodeGroup } from '../nodes/kind.js';
+import type { TensorType } from '../shapes/types.js';
+import type { TrainEvent } from '../train/events.js';
+
+/**
+ * The one typed protocol between the renderer and the engine service. The same
+ * schemas validate every message on both sides of every transport (Electron IPC and
+ * the browser mode's WebSocket); this module imports no TensorFlow.js, so the
+ * renderer can use it.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest message accepted on any transport (a graph of 100k nodes fits). */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+const runId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const nodeId = z.string().min(1).max(128);
+/** Graphs are validated by the engine's validator, which reports problems instead of refusing. */
+const anyGraph = z.unknown();
+
+export const RequestSchemas = {
+  /** Node kinds of the registry: palette, inspector forms, docs. */
+  'kinds.list': z.object({}),
+  /** Datasets and their parameter forms. */
+  'datasets.list': z.object({}),
+  /** Validation and shape inference of a graph (on every edit). */
+  'graph.validate': z.object({ graph: anyGraph }),
+  /** A sample of a dataset for the preview (scatter for 2-D, image grid for MNIST). */
+  'dataset.preview': z.object({ dataset: DatasetRefSchema, limit: z.number().int().min(1).max(5000) }),
+  'train.start': z.object({ graph: anyGraph, overrides: TrainingSchema.partial().optional(), backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional() }),
+  'train.stop': z.object({ runId }),
+  /** Continue a stopped run where it stopped (same weights, optimizer state, step). */
+  'train.resume': z.object({ runId, epochs: z.number().int().min(1).max(100000).optional() }),
+  /** Class probabilities on a grid over a 2-D dataset's range (decision boundary). */
+  'model.boundary': z.object({ runId, resolution: z.number().int().min(4).max(200) }),
+  /** Activations of one node on one sample and over a batch, and its weights. */
+  'model.inspect': z.object({ runId, nodeId, sample: z.number().int().min(0).max(1e7) }),
+  /** Confusion matrix on the test split. */
+  'model.confusion': z.object({ runId }),
+  'templates.list': z.object({}),
+  'templates.get': z.object({ name: z.string().min(1).max(100).regex(/^[a-z0-9-]+$/) }),
+  /** Autosave of the open graph to the recovery file, and its recovery on start. */
+  'recovery.save': z.object({ key: z.string().min(1).max(200), text: z.string().max(MAX_MESSAGE_BYTES) }),
+  'recovery.load': z.object({ key: z.string().min(1).max(200) }),
+  'recovery.clear': z.object({ key: z.string().min(1).max(200) }),
+  'engine.info': z.object({}),
+} as const;
+
+export type Method = keyof typeof RequestSchemas;
+export type RequestParams<M extends Method> = z.infer<(typeof RequestSchemas)[M]>;
+
+export const RequestSchema = z.object({
+  id: z.number().int().min(0),
+  method: z.string().max(64),
+  params: z.unknown(),
+});
+
+export interface NodeKindInfo {
+  type: string;
+  group: NodeGroup;
+  summary: string;
+  doc: string;
+  role?: 'input' | 'loss';
+  inputs: { name: string; doc: string; optional?: boolean }[];
+  outputs: { name: string; doc: string }[];
+  params: Record<string, ParamSpec>;
+}
+
+export interface DatasetInfo {
+  name: string;
+  summary: string;
+  params: Record<string, ParamSpec | { kind: 'string'; default: string; doc: string }>;
+  twoD: boolean;
+}
+
+export interface ValidationInfo {
+  problems: Problem[];
+  outputTypes: Record<string, Record<string, TensorType>>;
+  edgeTypes: (TensorType | null)[];
+  memory: { bytes: number; limit: number } | null;
+  parameters: number | null;
+}
+
+export interface DatasetPreview {
+  spec: { name: string; task: string; x: TensorType; y: TensorType; numClasses?: number; classNames?: string[] };
+  x: number[][];
+  y: number[];
+  trainCount: number;
+  testCount: number;
+}
+
+export interface TemplateInfo {
+  name: string;
+  title: string;
+  article: string;
+  summary: string;
+}
+
+export interface TemplateContent extends TemplateInfo {
+  graph: string;
+  readme: string;
+  claim: unknown;
+}
+
+export interface BoundaryGrid {
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+  resolution: number;
+  /** Predicted class per cell, row-major from yMin. */
+  classes: number[];
+  /** Probability of the predicted class per cell. */
+  confidence: number[];
+}
+
+export interface NodeInspection {
+  nodeId: string;
+  /** Outputs of the node on the chosen sample, flattened per port. */
+  sample: Record<string, { shape: number[]; values: number[] }>;
+  /** Histogram of the node's outputs over a batch. */
+  histogram: { min: number; max: number; counts: number[] } | null;
+  weights: Record<string, { shape: number[]; values: number[]; histogram: { min: number; max: number; counts: number[] } }>;
+  /** MoE: tokens per expert; Script: function chosen per element. */
+  routing?: number[];
+  functionRouting?: number[][];
+}
+
+export interface EngineInfo {
+  protocol: number;
+  backend: string | null;
+  backendSkipped: { name: string; reason: string }[];
+  version: string;
+}
+
+export interface Responses {
+  'kinds.list': NodeKindInfo[];
+  'datasets.list': DatasetInfo[];
+  'graph.validate': ValidationInfo;
+  'dataset.preview': DatasetPreview;
+  'train.start': { runId: string };
+  'train.stop': { stopped: boolean };
+  'train.resume': { runId: string };
+  'model.boundary': BoundaryGrid;
+  'model.inspect': NodeInspection;
+  'model.confusion': { classes: string[]; matrix: number[][] };
+  'templates.list': TemplateInfo[];
+  'templates.get': TemplateContent;
+  'recovery.save': { saved: boolean };
+  'recovery.load': { text: string | null; savedAt: number | null };
+  'recovery.clear': { cleared: boolean };
+  'engine.info': EngineInfo;
+}
+
+export type Response =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { code: string; message: string } };
+
+/** Pushed by the engine without a request: training progress of a run. */
+export interface TrainPush {
+  type: 'train';
+  runId: string;
+  event: TrainEvent;
+}
+
+/** Pushed when the engine's worker crashed and was restarted. */
+export interface EnginePush {
+  type: 'engine';
+  state: 'crashed' | 'restarted';
+  message: string;
+}
+
+export type Push = TrainPush | EnginePush;
+
+export const ResponseSchema = z.union([
+  z.object({ id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ id: z.number().int(), ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+
+export const PushSchema = z.union([
+  z.object({ type: z.literal('train'), runId: z.string(), event: z.object({ event: z.string() }).passthrough() }),
+  z.object({ type: z.literal('engine'), state: z.enum(['crashed', 'restarted']), message: z.string() }),
+]);
+
+/** Checks a request's method and params; returns an error message instead of throwing. */
+export function checkRequest(raw: unknown): { ok: true; id: number; method: Method; params: unknown } | { ok: false; id: number | null; message: string } {
+  const envelope = RequestSchema.safeParse(raw);
+  if (!envelope.success) return { ok: false, id: null, message: 'malformed request: expected {id, method, params}' };
+  const { id, method, params } = envelope.data;
+  if (!Object.hasOwn(RequestSchemas, method)) return { ok: false, id, message: `unknown method "${method}"` };
+  const checked = RequestSchemas[method as Method].safeParse(params ?? {});
+  if (!checked.success) {
+    const first = checked.error.issues[0];
+    return { ok: false, id, message: `invalid params for ${method}: ${first.path.join('.') || '(root)'} ${first.message}` };
+  }
+  return { ok: true, id, method: method as Method, params: checked.data };
+}

@@ -1,0 +1,120 @@
+import { tf } from '../tf.js';
+import { initBackend, type BackendName } from '../backend/select.js';
+import { CompiledModel } from '../compile/compile.js';
+import { describeDataset, loadDataset } from '../data/registry.js';
+import { hasErrors, formatProblem } from '../graph/problems.js';
+import type { Graph, TrainingConfig } from '../graph/schema.js';
+import { DEFAULT_TRAINING } from '../graph/schema.js';
+import { validateGraph } from '../graph/validate.js';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import type { TrainEvent } from '../train/events.js';
+import { trainModel, type TrainerState } from '../train/trainer.js';
+import { trainForwardForward } from '../train/forwardForward.js';
+
+export interface TrainGraphOptions {
+  backend?: BackendName;
+  /** Overrides of the graph's training settings (the CLI's --epochs, the app's panel). */
+  overrides?: Partial<TrainingConfig>;
+  /** Write a checkpoint here after every epoch (atomically). */
+  outDir?: string;
+  /** Resume from the checkpoint in this directory. */
+  resumeFrom?: string;
+  signal?: AbortSignal;
+  onEvent(event: TrainEvent): void;
+  /** Called with the trained model before it is disposed (tests, analysis panels). */
+  onModel?(model: CompiledModel): Promise<void> | void;
+  /** Keep the model alive after training instead of disposing it. */
+  keepModel?: boolean;
+}
+
+export interface TrainGraphResult {
+  ok: boolean;
+  final: Extract<TrainEvent, { event: 'done' }> | null;
+  model: CompiledModel | null;
+}
+
+/**
+ * Everything between a graph and a trained model: backend, validation, dataset,
+ * compile, training (backprop or Forward-Forward), checkpoints, and the done event.
+ * Every failure becomes an `error` event; nothing here throws at the caller.
+ */
+export async function trainGraph(graph: Graph, options: TrainGraphOptions): Promise<TrainGraphResult> {
+  const emit = options.onEvent;
+  const fail = (code: Extract<TrainEvent, { event: 'error' }>['code'], message: string, extra: { nodeId?: string } = {}) => {
+    emit({ event: 'error', code, message, ...extra });
+    return { ok: false, final: null, model: null };
+  };
+  let backendLabel: string;
+  try {
+    backendLabel = (await initBackend(options.backend)).name;
+  } catch (err) {
+    return fail('backend', (err as Error).message);
+  }
+  const config: TrainingConfig = { ...DEFAULT_TRAINING, ...graph.training, ...options.overrides };
+  const validation = validateGraph(graph, { describeDataset, batchSize: config.batchSize });
+  if (hasErrors(validation.problems)) {
+    const first = validation.problems.find((p) => p.severity === 'error')!;
+    return fail('graph', validation.problems.filter((p) => p.severity === 'error').map(formatProblem).join('\n'), { nodeId: first.nodeId });
+  }
+  const seed = config.seed ?? 1;
+  let data;
+  try {
+    data = await loadDataset(graph.dataset, seed);
+  } catch (err) {
+    return fail('data', (err as Error).message);
+  }
+  let model: CompiledModel | null = null;
+  try {
+    model = new CompiledModel(graph, validation, seed);
+    let resume: { state: TrainerState; optimizerState: Record<string, tf.Tensor> } | undefined;
+    if (options.resumeFrom) {
+      const checkpoint = await loadCheckpoint(options.resumeFrom);
+      model.setWeights(checkpoint.weights);
+      resume = { state: checkpoint.trainerState as TrainerState, optimizerState: checkpoint.optimizerState };
+    }
+    const onEpochEnd = options.outDir
+      ? async (state: TrainerState, optimizer: { getState(): Record<string, tf.Tensor> }) => {
+          const optimizerState = optimizer.getState();
+          try {
+            await saveCheckpoint(options.outDir!, { graph, weights: model!.variables, optimizerState, trainerState: state });
+          } finally {
+            for (const t of Object.values(optimizerState)) t.dispose();
+          }
+          emit({ event: 'checkpoint', dir: options.outDir!, step: state.step, epoch: state.epoch });
+        }
+      : undefined;
+    const started = Date.now();
+    const hooks = { onEvent: emit, signal: options.signal, backend: backendLabel, onEpochEnd, resume };
+    const outcome = config.method === 'forward-forward'
+      ? await trainForwardForward(model, data, config, hooks)
+      : await trainModel(model, data, config, hooks);
+    if (outcome.failed) return { ok: false, final: null, model: finish(model, options) };
+    const train = outcome.final?.train;
+    const test = outcome.final?.test;
+    const done: Extract<TrainEvent, { event: 'done' }> = {
+      event: 'done',
+      backend: backendLabel,
+      stopped: outcome.stopped,
+      steps: outcome.state.step,
+      elapsedMs: Date.now() - started,
+      metrics: {
+        trainLoss: train?.loss ?? NaN,
+        ...(train?.accuracy !== undefined ? { trainAccuracy: train.accuracy } : {}),
+        testLoss: test?.loss ?? NaN,
+        ...(test?.accuracy !== undefined ? { testAccuracy: test.accuracy } : {}),
+      },
+    };
+    await options.onModel?.(model);
+    emit(done);
+    return { ok: true, final: done, model: finish(model, options) };
+  } catch (err) {
+    if (model) finish(model, { keepModel: false });
+    return fail('internal', `training failed: ${(err as Error).message}`);
+  }
+}
+
+function finish(model: CompiledModel, options: { keepModel?: boolean }): CompiledModel | null {
+  if (options.keepModel) return model;
+  model.dispose();
+  return null;
+}

@@ -274,7 +274,7 @@ class GraphChecker {
       }
     }
     if (order.length < nodes.size) {
-      const onCycle = [...nodes.keys()].filter((id) => !order.includes(id));
+      const onCycle = cycleMembers(new Set([...nodes.keys()].filter((id) => !order.includes(id))), edges);
       for (const id of onCycle) {
         const n = nodes.get(id)!;
         this.error('cycle', `is part of a cycle (${onCycle.map((c) => `"${c}"`).join(' → ')}); graphs must flow one way`, { nodeId: id, nodeType: n.node.type });
@@ -343,6 +343,24 @@ class GraphChecker {
     }
     return { bytes: estimate.bytes, limit };
   }
+}
+
+/**
+ * Nodes Kahn's algorithm could not order are on a cycle or downstream of one. Pruning
+ * the leftovers with no successor among them, repeatedly, keeps only the cycles.
+ */
+function cycleMembers(left: Set<string>, edges: ResolvedEdge[]): string[] {
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const id of left) {
+      if (!edges.some((e) => e.source === id && left.has(e.target))) {
+        left.delete(id);
+        changed = true;
+      }
+    }
+  }
+  return [...left];
 }
 
 export function formatBytes(bytes: number): string {

@@ -47,7 +47,6 @@ function compare(kind: NodeKind<any>, params: Record<string, number>, shape: [nu
     return tf.sum(tf.mul(runKind(kind, params, { in: xx }, { vars }).outputs.out, r)) as tf.Scalar;
   })([x, ...names.map((n) => run.vars[n])]);
   const gradError = Math.max(maxError(grads[0], theirs.grads.in), ...names.map((n, i) => maxError(grads[i + 1], theirs.grads[n])));
-  console.log(kind.type, maxError(run.outputs.out, theirs.out), gradError, theirs.margin);
   return { run, theirs, outError: maxError(run.outputs.out, theirs.out), gradError };
 }
 
@@ -60,7 +59,7 @@ describe('Neural Interpreters parity with PyTorch', () => {
     for (const params of [{ heads: 2, keyDim: 3, codeDim: 4 }, { heads: 4, keyDim: 0, codeDim: 3 }]) {
       const { outError, gradError } = compare(ModAttn, params, [2, 5, 8]);
       expect(outError).toBeLessThan(1e-5);
-      expect(gradError).toBeLessThan(1e-4);
+      expect(gradError).toBeLessThan(1e-5);
     }
   });
 
@@ -77,6 +76,6 @@ describe('Neural Interpreters parity with PyTorch', () => {
     expect(c.some((v) => v === 0) && c.filter((v) => v > 0).length > c.length / 2).toBe(true);
     expect(maxError(run.records.compatibility, theirs.compatibility)).toBeLessThan(1e-5);
     expect(outError).toBeLessThan(1e-5);
-    expect(gradError).toBeLessThan(1e-4);
+    expect(gradError).toBeLessThan(1e-5);
   });
 });

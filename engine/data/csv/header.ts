@@ -76,7 +76,8 @@ export function inspectHeader(firstLine: string, options: CsvOptions): HeaderInf
     const guess = closestName(options.label, columns);
     const list = columns.length > 30 ? `${columns.slice(0, 30).join(', ')}, … (${columns.length} in all)` : columns.join(', ');
     const what = options.header ? `there is no column named "${options.label}"` : `with header=false, label must be a column number from 1 to ${columns.length}, got "${options.label}"`;
-    return { ok: false, param: 'label', message: `${shownPath}: ${what}${guess ? ` (did you mean "${guess}"?)` : ''}; the columns are: ${list}` };
+    const text = `${what}${guess ? ` (did you mean "${guess}"?)` : ''}; the columns are: ${list}`;
+    return { ok: false, param: 'label', message: options.header ? located(shownPath, 1, null, null, text) : `${shownPath}: ${text}` };
   }
   if (columns.length < 2) return { ok: false, param: 'label', message: `${shownPath}: the file has only the label column "${columns[labelIndex]}", and no feature columns` };
   return { ok: true, delimiter, columns, labelIndex };

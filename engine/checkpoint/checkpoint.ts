@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { tf } from '../tf.js';
 import { GraphSchema, type Graph } from '../graph/schema.js';
 import { fsyncDirectory, renameWithRetry } from '../util/atomicWrite.js';
-import { decodeSafetensors, encodeSafetensors, type SafeTensorMap } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors.js';
 
 /**
  * A checkpoint is a directory of four files:
@@ -46,6 +46,8 @@ const NAMES_METADATA = 'tensorloom.names';
 export interface CheckpointTrainerState {
   step: number;
   epoch: number;
+  /** Per-epoch records, as the trainer keeps them (checked to be a list, not item by item). */
+  history?: unknown[];
   [key: string]: unknown;
 }
 
@@ -85,10 +87,10 @@ export function checkpointSiblings(dir: string): { target: string; staging: stri
 export async function saveCheckpoint<S extends { step: number; epoch: number }>(dir: string, input: CheckpointInput<S>): Promise<void> {
   const { target, staging, previous } = checkpointSiblings(dir);
   // Everything that can fail on bad input fails before the disk is touched.
-  const weights: SafeTensorMap = {};
-  for (const [name, v] of input.weights) weights[name] = await toSafeTensor(name, v);
-  const optimizer: SafeTensorMap = {};
-  for (const [name, t] of Object.entries(input.optimizerState ?? {})) optimizer[name] = await toSafeTensor(name, t);
+  const weights: [string, SafeTensor][] = [];
+  for (const [name, v] of input.weights) weights.push([name, await toSafeTensor(name, v)]);
+  const optimizer: [string, SafeTensor][] = [];
+  for (const [name, t] of Object.entries(input.optimizerState ?? {})) optimizer.push([name, await toSafeTensor(name, t)]);
   const files: [string, Uint8Array | string][] = [
     [CHECKPOINT_FILES.weights, encodeNamed(weights, 'weight')],
     [CHECKPOINT_FILES.optimizer, encodeNamed(optimizer, 'optimizer state')],
@@ -135,21 +137,20 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const where = (file: string) => join(from, file);
 
   const weightFile = decodeNamed(await read(CHECKPOINT_FILES.weights), where(CHECKPOINT_FILES.weights));
-  const weights: LoadedCheckpoint['weights'] = {};
-  for (const [name, t] of Object.entries(weightFile)) {
+  const weights: [string, { shape: number[]; data: Float32Array }][] = [];
+  for (const [name, t] of weightFile) {
     if (!(t.data instanceof Float32Array)) throw new CheckpointError(`${where(CHECKPOINT_FILES.weights)}: weight "${name}" is ${t.dtype}, not F32`);
-    weights[name] = { shape: t.shape, data: t.data };
+    weights.push([name, { shape: t.shape, data: t.data }]);
   }
 
   const optimizerFile = decodeNamed(await read(CHECKPOINT_FILES.optimizer), where(CHECKPOINT_FILES.optimizer));
   const graph = parseGraph(await read(CHECKPOINT_FILES.graph), where(CHECKPOINT_FILES.graph));
   const trainerState = parseState(await read(CHECKPOINT_FILES.state), where(CHECKPOINT_FILES.state));
 
-  const optimizerState: Record<string, tf.Tensor> = {};
-  for (const [name, t] of Object.entries(optimizerFile)) {
-    optimizerState[name] = tf.tensor(t.data, t.shape, t.dtype === 'I32' ? 'int32' : 'float32');
-  }
-  return { graph, weights, optimizerState, trainerState };
+  const optimizerState = Object.fromEntries(
+    [...optimizerFile].map(([name, t]) => [name, tf.tensor(t.data, t.shape, t.dtype === 'I32' ? 'int32' : 'float32')]),
+  );
+  return { graph, weights: Object.fromEntries(weights), optimizerState, trainerState };
 }
 
 /** Undoes the half of a save that a crash between its two renames left done. */
@@ -159,46 +160,53 @@ async function recover(target: string, previous: string): Promise<void> {
   else await renameWithRetry(previous, target);
 }
 
-async function toSafeTensor(name: string, t: tf.Tensor): Promise<SafeTensorMap[string]> {
+async function toSafeTensor(name: string, t: tf.Tensor): Promise<SafeTensor> {
   if (t.dtype === 'float32') return { dtype: 'F32', shape: t.shape.slice(), data: (await t.data()) as Float32Array };
   if (t.dtype === 'int32') return { dtype: 'I32', shape: t.shape.slice(), data: (await t.data()) as Int32Array };
   throw new CheckpointError(`cannot checkpoint "${name}": dtype ${t.dtype} (float32 and int32 only)`);
 }
 
 /** Encodes with `/` → `.` keys and the exact names in the metadata. */
-function encodeNamed(tensors: SafeTensorMap, what: string): Uint8Array {
-  const byKey: SafeTensorMap = {};
-  const names: Record<string, string> = {};
-  for (const [name, t] of Object.entries(tensors)) {
+function encodeNamed(tensors: [string, SafeTensor][], what: string): Uint8Array {
+  const names = new Map<string, string>();
+  for (const [name] of tensors) {
     const key = toSafetensorsKey(name);
-    if (key in names) throw new CheckpointError(`${what} names "${names[key]}" and "${name}" would both be stored as "${key}"`);
-    names[key] = name;
-    byKey[key] = t;
+    const other = names.get(key);
+    if (other !== undefined) throw new CheckpointError(`${what} names "${other}" and "${name}" would both be stored as "${key}"`);
+    names.set(key, name);
   }
-  return encodeSafetensors(byKey, { format: 'tensorloom', [NAMES_METADATA]: JSON.stringify(names) });
+  const byKey = Object.fromEntries(tensors.map(([name, t]) => [toSafetensorsKey(name), t]));
+  return encodeSafetensors(byKey, { format: 'tensorloom', [NAMES_METADATA]: JSON.stringify(Object.fromEntries(names)) });
 }
 
-function decodeNamed(bytes: Uint8Array, path: string): SafeTensorMap {
+/** Decodes, restoring the names from the metadata (see the naming note at the top). */
+function decodeNamed(bytes: Uint8Array, path: string): Map<string, SafeTensor> {
   let file;
   try {
     file = decodeSafetensors(bytes, path);
   } catch (err) {
     throw new CheckpointError((err as Error).message);
   }
-  let names: Record<string, unknown> = {};
+  const names = new Map<string, unknown>();
   const raw = file.metadata[NAMES_METADATA];
   if (raw !== undefined) {
+    let parsed: unknown;
     try {
-      names = JSON.parse(raw);
+      parsed = JSON.parse(raw);
     } catch {
       throw new CheckpointError(`${path}: metadata ${NAMES_METADATA} is not valid JSON`);
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new CheckpointError(`${path}: metadata ${NAMES_METADATA} is not a JSON object`);
+    }
+    for (const [k, v] of Object.entries(parsed)) names.set(k, v);
   }
-  const out: SafeTensorMap = {};
+  const out = new Map<string, SafeTensor>();
   for (const [key, t] of Object.entries(file.tensors)) {
-    const name = typeof names[key] === 'string' ? (names[key] as string) : key.replaceAll('.', '/');
-    if (name in out) throw new CheckpointError(`${path}: two tensors are named "${name}"`);
-    out[name] = t;
+    const given = names.get(key);
+    const name = typeof given === 'string' ? given : key.replaceAll('.', '/');
+    if (out.has(name)) throw new CheckpointError(`${path}: two tensors are named "${name}"`);
+    out.set(name, t);
   }
   return out;
 }
@@ -235,6 +243,7 @@ function parseState(bytes: Buffer, path: string): CheckpointTrainerState {
   if (typeof trainer !== 'object' || trainer === null || !count(trainer.step) || !count(trainer.epoch)) {
     throw new CheckpointError(`${path}: trainer state needs whole-number "step" and "epoch"`);
   }
+  if (trainer.history !== undefined && !Array.isArray(trainer.history)) throw new CheckpointError(`${path}: trainer "history" is not a list`);
   return trainer as CheckpointTrainerState;
 }
 

@@ -44,12 +44,13 @@ const METADATA_KEY = '__metadata__';
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export function encodeSafetensors(tensors: SafeTensorMap, metadata?: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = {};
+  // Entries, then Object.fromEntries: a tensor named "__proto__" stays an ordinary key.
+  const header: [string, unknown][] = [];
   if (metadata && Object.keys(metadata).length) {
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== 'string') throw new SafetensorsError(`metadata "${k}" must be a string`);
     }
-    header[METADATA_KEY] = metadata;
+    header.push([METADATA_KEY, metadata]);
   }
   let offset = 0;
   const parts: Uint8Array[] = [];
@@ -64,11 +65,11 @@ export function encodeSafetensors(tensors: SafeTensorMap, metadata?: Record<stri
       throw new SafetensorsError(`tensor "${name}": shape [${t.shape}] holds ${count} values, data has ${t.data.length}`);
     }
     const bytes = toLittleEndianBytes(t.data);
-    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes.length] };
+    header.push([name, { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes.length] }]);
     parts.push(bytes);
     offset += bytes.length;
   }
-  let json = JSON.stringify(header);
+  let json = JSON.stringify(Object.fromEntries(header));
   const jsonBytes = new TextEncoder().encode(json);
   const padded = Math.ceil(jsonBytes.length / 8) * 8;
   json += ' '.repeat(padded - jsonBytes.length);

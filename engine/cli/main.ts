@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runValidate } from './commands/validate.js';
 import { runTrain } from './commands/train.js';
 
@@ -7,11 +7,7 @@ const USAGE = `Tensorloom: design, train and look inside neural networks.
 Usage:
   tensorloom validate FILE... [--json]
   tensorloom train FILE [--epochs N] [--backend B] [--json] [--out DIR] [--resume DIR]
-  tensorloom serve [--port P] [--host H]
-  tensorloom verify TEMPLATE|--all [--full]
-  tensorloom tree FILE --checkpoint DIR [--method exact|cnet] [--json]
-  tensorloom landscape FILE --checkpoint DIR [--grid N] [--range R] [--json]
-  tensorloom export FILE --to pytorch|tfjs [--checkpoint DIR] --out DIR
+  tensorloom serve [--port P] [--host H --expose] [--workspace DIR]
 
 Backends (B): tensorflow-gpu, tensorflow, wasm, cpu (default: the best available).`;
 
@@ -21,10 +17,6 @@ const commands: Record<string, () => Promise<Command>> = {
   validate: async () => runValidate,
   train: async () => runTrain,
   serve: async () => (await import('./commands/serve.js')).runServe,
-  verify: async () => (await import('./commands/verify.js')).runVerify,
-  tree: async () => (await import('./commands/tree.js')).runTree,
-  landscape: async () => (await import('./commands/landscape.js')).runLandscape,
-  export: async () => (await import('./commands/export.js')).runExport,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -52,9 +44,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** parseArgs with errors turned into a usage message instead of a stack trace. */
-export function parseCommandArgs<T extends Parameters<typeof parseArgs>[0]['options']>(args: string[], options: T, allowPositionals = true) {
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+export function parseCommandArgs<const O extends OptionsConfig>(args: string[], options: O) {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -28,7 +28,7 @@ export function createProgressBar(stream: NodeJS.WriteStream): (event: TrainEven
         break;
       }
       case 'epoch': {
-        const acc = (m: { accuracy?: number }) => (m.accuracy !== undefined ? ` acc ${(m.accuracy * 100).toFixed(2)}%` : '');
+        const acc = (m: Record<string, number>) => (m.accuracy !== undefined ? ` acc ${(m.accuracy * 100).toFixed(2)}%` : '');
         stream.write(`\r\x1b[Kepoch ${event.epoch}: train loss ${event.train.loss.toFixed(4)}${acc(event.train)} · test loss ${event.test.loss.toFixed(4)}${acc(event.test)}\n`);
         break;
       }

@@ -19,6 +19,13 @@ export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 const runId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 const nodeId = z.string().min(1).max(128);
+/**
+ * A graph file in the browser mode's workspace: a bare name ending in `.loom.json`, no
+ * folders, no leading dot, none of the characters file systems refuse. The service
+ * checks the resolved path again (symlinks included) before touching the disk.
+ */
+export const WORKSPACE_FILE_NAME = /^(?!\.)[^/\\:*?"<>|\u0000-\u001f]{1,200}\.loom\.json$/u;
+const workspaceFile = z.string().max(220).regex(WORKSPACE_FILE_NAME, 'must be a file name ending in .loom.json, without folders');
 /** Graphs are validated by the engine's validator, which reports problems instead of refusing. */
 const anyGraph = z.unknown();
 
@@ -30,10 +37,14 @@ export const RequestSchemas = {
   /** Validation and shape inference of a graph (on every edit). */
   'graph.validate': z.object({ graph: anyGraph }),
   /** A sample of a dataset for the preview (scatter for 2-D, image grid for MNIST). */
-  'dataset.preview': z.object({ dataset: DatasetRefSchema, limit: z.number().int().min(1).max(5000) }),
+  'dataset.preview': z.object({ dataset: DatasetRefSchema, limit: z.number().int().min(1).max(5000), seed: z.number().int().min(0).max(2 ** 31 - 1).optional() }),
   'train.start': z.object({ graph: anyGraph, overrides: TrainingSchema.partial().optional(), backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional() }),
   'train.stop': z.object({ runId }),
-  /** Continue a stopped run where it stopped (same weights, optimizer state, step). */
+  /**
+   * Continue a stopped run where it stopped (same weights, optimizer state, step).
+   * `epochs` is the number of further epochs; without it a stopped run trains to its
+   * planned total, and a finished run trains its planned number of epochs once more.
+   */
   'train.resume': z.object({ runId, epochs: z.number().int().min(1).max(100000).optional() }),
   /** Class probabilities on a grid over a 2-D dataset's range (decision boundary). */
   'model.boundary': z.object({ runId, resolution: z.number().int().min(4).max(200) }),
@@ -48,6 +59,11 @@ export const RequestSchemas = {
   'recovery.load': z.object({ key: z.string().min(1).max(200) }),
   'recovery.clear': z.object({ key: z.string().min(1).max(200) }),
   'engine.info': z.object({}),
+  /** Browser mode's graph files, in the workspace folder the server was given. */
+  'files.list': z.object({}),
+  'files.read': z.object({ name: workspaceFile }),
+  /** Atomic: a reader or a crash sees the old file or the new one, never a mix. */
+  'files.write': z.object({ name: workspaceFile, text: z.string().max(MAX_MESSAGE_BYTES) }),
 } as const;
 
 export type Method = keyof typeof RequestSchemas;
@@ -73,8 +89,11 @@ export interface NodeKindInfo {
 export interface DatasetInfo {
   name: string;
   summary: string;
-  params: Record<string, ParamSpec | { kind: 'string'; default: string; doc: string }>;
+  doc: string;
+  params: Record<string, ParamSpec | { kind: 'string'; default: string; doc: string; required?: boolean; format?: 'path' }>;
   twoD: boolean;
+  /** The dataset has its own train/test split (testFraction is ignored). */
+  ownSplit: boolean;
 }
 
 export interface ValidationInfo {
@@ -101,9 +120,11 @@ export interface TemplateInfo {
 }
 
 export interface TemplateContent extends TemplateInfo {
+  /** The graph file's text, as on disk. */
   graph: string;
   readme: string;
   claim: unknown;
+  budget: unknown;
 }
 
 export interface BoundaryGrid {
@@ -124,15 +145,22 @@ export interface NodeInspection {
   sample: Record<string, { shape: number[]; values: number[] }>;
   /** Histogram of the node's outputs over a batch. */
   histogram: { min: number; max: number; counts: number[] } | null;
-  weights: Record<string, { shape: number[]; values: number[]; histogram: { min: number; max: number; counts: number[] } }>;
+  /** Values are cut to the first MAX_INSPECT_VALUES (then `truncated`); the histogram covers all. */
+  weights: Record<string, { shape: number[]; values: number[]; truncated?: boolean; histogram: { min: number; max: number; counts: number[] } }>;
   /** MoE: tokens per expert; Script: function chosen per element. */
   routing?: number[];
   functionRouting?: number[][];
 }
 
+/** Most values of one weight tensor or activation sent to the renderer. */
+export const MAX_INSPECT_VALUES = 65536;
+
 export interface EngineInfo {
   protocol: number;
+  /** What the status bar shows, e.g. "WebAssembly (SIMD)". */
   backend: string | null;
+  /** The backend's id: tensorflow-gpu, tensorflow, wasm or cpu. */
+  backendName: string | null;
   backendSkipped: { name: string; reason: string }[];
   version: string;
 }
@@ -154,6 +182,15 @@ export interface Responses {
   'recovery.load': { text: string | null; savedAt: number | null };
   'recovery.clear': { cleared: boolean };
   'engine.info': EngineInfo;
+  'files.list': { workspace: string; files: WorkspaceFile[] };
+  'files.read': { name: string; text: string };
+  'files.write': { name: string; saved: boolean };
+}
+
+export interface WorkspaceFile {
+  name: string;
+  size: number;
+  modifiedMs: number;
 }
 
 export type Response =

@@ -17,6 +17,8 @@ export interface TrainGraphOptions {
   overrides?: Partial<TrainingConfig>;
   /** Write a checkpoint here after every epoch (atomically). */
   outDir?: string;
+  /** Relative dataset paths (CSV) are read from here: the graph file's folder. */
+  baseDir?: string;
   /** Resume from the checkpoint in this directory. */
   resumeFrom?: string;
   signal?: AbortSignal;
@@ -51,7 +53,8 @@ export async function trainGraph(graph: Graph, options: TrainGraphOptions): Prom
     return fail('backend', (err as Error).message);
   }
   const config: TrainingConfig = { ...DEFAULT_TRAINING, ...graph.training, ...options.overrides };
-  const validation = validateGraph(graph, { describeDataset, batchSize: config.batchSize });
+  const datasetOptions = { baseDir: options.baseDir };
+  const validation = validateGraph(graph, { describeDataset: (ref) => describeDataset(ref, datasetOptions), batchSize: config.batchSize });
   if (hasErrors(validation.problems)) {
     const first = validation.problems.find((p) => p.severity === 'error')!;
     return fail('graph', validation.problems.filter((p) => p.severity === 'error').map(formatProblem).join('\n'), { nodeId: first.nodeId });
@@ -59,7 +62,7 @@ export async function trainGraph(graph: Graph, options: TrainGraphOptions): Prom
   const seed = config.seed ?? 1;
   let data;
   try {
-    data = await loadDataset(graph.dataset, seed);
+    data = await loadDataset(graph.dataset, seed, datasetOptions);
   } catch (err) {
     return fail('data', (err as Error).message);
   }
@@ -70,7 +73,9 @@ export async function trainGraph(graph: Graph, options: TrainGraphOptions): Prom
     if (options.resumeFrom) {
       const checkpoint = await loadCheckpoint(options.resumeFrom);
       model.setWeights(checkpoint.weights);
-      resume = { state: checkpoint.trainerState as TrainerState, optimizerState: checkpoint.optimizerState };
+      const saved = checkpoint.trainerState;
+      const history = Array.isArray(saved.history) ? (saved.history as TrainerState['history']) : [];
+      resume = { state: { step: saved.step, epoch: saved.epoch, history }, optimizerState: checkpoint.optimizerState };
     }
     const onEpochEnd = options.outDir
       ? async (state: TrainerState, optimizer: { getState(): Record<string, tf.Tensor> }) => {

@@ -25,7 +25,7 @@ export function findFirstNonFinite(
     }
     for (const node of model.nodes) {
       const outs = node.kind.role === 'loss' ? { loss: r.losses[node.id] } : r.outputs[node.id] ?? {};
-      for (const [port, t] of Object.entries(outs)) if (t && !allFinite(t)) return { nodeId: node.id, nodeType: node.type, port };
+      for (const [port, t] of Object.entries(outs)) if (t && !allFinite(t)) return { nodeId: node.id, nodeType: node.type, port: `output "${port}"` };
     }
     return null;
   } finally {
@@ -36,4 +36,18 @@ export function findFirstNonFinite(
 function allFinite(t: tf.Tensor): boolean {
   if (t.dtype !== 'float32') return true;
   return tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0] === 1);
+}
+
+/** The first variable, in graph order, whose gradient holds NaN or Infinity. */
+export function findNonFiniteGradient(
+  model: CompiledModel,
+  grads: Record<string, tf.Tensor>,
+): { nodeId: string; nodeType: string; port?: string } | null {
+  for (const node of model.nodes) {
+    for (const name of Object.keys(node.vars)) {
+      const g = grads[`${node.id}/${name}`];
+      if (g && !allFinite(g)) return { nodeId: node.id, nodeType: node.type, port: `gradient of ${name}` };
+    }
+  }
+  return null;
 }

@@ -7,7 +7,7 @@ import { hashSeed } from '../util/hash.js';
 import { createOptimizer, type Optimizer } from './optimizers.js';
 import { evaluate } from './evaluate.js';
 import type { MetricValues, TrainEvent } from './events.js';
-import { findFirstNonFinite } from './nanTrace.js';
+import { findFirstNonFinite, findNonFiniteGradient } from './nanTrace.js';
 
 export interface TrainerState {
   step: number;
@@ -88,15 +88,16 @@ export async function trainModel(model: CompiledModel, data: LoadedDataset, conf
         const lossValue = (await g.value.data())[0];
         const gradNorm = globalNorm(grads);
         if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
-          const culprit = findFirstNonFinite(model, feed, state.step);
+          const lossBad = !Number.isFinite(lossValue);
+          const culprit = lossBad ? findFirstNonFinite(model, feed, state.step) : findNonFiniteGradient(model, grads);
           disposeAll(g.value, grads, g.metrics, g.records, feed);
-          const what = Number.isFinite(lossValue) ? 'the gradient' : 'the loss';
+          const what = lossBad ? `the loss became ${Number.isNaN(lossValue) ? 'NaN' : 'infinite'}` : 'the gradient became NaN or infinite';
           hooks.onEvent({
             event: 'error',
             code: 'nan',
             step: state.step + 1,
             nodeId: culprit?.nodeId,
-            message: `training stopped at step ${state.step + 1}: ${what} became ${Number.isNaN(lossValue) ? 'NaN' : 'infinite'}${culprit ? `; it first appears in node "${culprit.nodeId}" (${culprit.nodeType})${culprit.port ? `, output "${culprit.port}"` : ''}` : ''}. The weights of the last good step are kept; lower the learning rate or check the data.`,
+            message: `training stopped at step ${state.step + 1}: ${what}${culprit ? `; it first appears in node "${culprit.nodeId}" (${culprit.nodeType})${culprit.port ? `, ${culprit.port}` : ''}` : ''}. The weights of the last good step are kept; lower the learning rate or check the data.`,
           });
           return { state, stopped: true, final, failed: true };
         }
@@ -166,11 +167,18 @@ function samGradients(
   return atPeak.grads;
 }
 
+/** ‖g‖₂ over all gradients, scaled by the largest entry first so huge but finite gradients do not overflow float32. */
 function globalNorm(grads: Record<string, tf.Tensor>): number {
-  const sq = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
-  const v = sq.dataSync()[0];
-  sq.dispose();
-  return Math.sqrt(v);
+  const [maxAbs, sumSq] = tf.tidy(() => {
+    const list = Object.values(grads);
+    const m = tf.max(tf.stack(list.map((g) => tf.max(tf.abs(g)))));
+    const safe = tf.maximum(m, 1e-30);
+    return [m, tf.addN(list.map((g) => tf.sum(tf.square(tf.div(g, safe)))))];
+  });
+  const scale = maxAbs.dataSync()[0];
+  const v = sumSq.dataSync()[0];
+  tf.dispose([maxAbs, sumSq]);
+  return scale * Math.sqrt(v);
 }
 
 function scaleAll(grads: Record<string, tf.Tensor>, factor: number): Record<string, tf.Tensor> {

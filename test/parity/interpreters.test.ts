@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../engine/tf.js';
 import type { NodeKind } from '../../engine/nodes/kind.js';
+import { defaultParams } from '../../engine/nodes/params.js';
 import { ModAttn } from '../../engine/nodes/interpreters/modAttn.js';
 import { Script } from '../../engine/nodes/interpreters/script.js';
 import { runKind } from '../helpers/kinds.js';
@@ -36,7 +37,7 @@ function compare(kind: NodeKind<any>, params: Record<string, number>, shape: [nu
   const resolvedKeyDim = params.keyDim || shape[2] / params.heads;
   const theirs = runTorch<TorchResult>(SNIPPET, {
     kind: kind.type,
-    params: { ...defaults(kind), ...params, keyDim: resolvedKeyDim },
+    params: { ...defaultParams(kind.params), ...params, keyDim: resolvedKeyDim },
     weights,
     x: x.arraySync(),
     r: r.arraySync(),
@@ -48,10 +49,6 @@ function compare(kind: NodeKind<any>, params: Record<string, number>, shape: [nu
   })([x, ...names.map((n) => run.vars[n])]);
   const gradError = Math.max(maxError(grads[0], theirs.grads.in), ...names.map((n, i) => maxError(grads[i + 1], theirs.grads[n])));
   return { run, theirs, outError: maxError(run.outputs.out, theirs.out), gradError };
-}
-
-function defaults(kind: NodeKind<any>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(kind.params).map(([k, s]) => [k, s.default]));
 }
 
 describe('Neural Interpreters parity with PyTorch', () => {

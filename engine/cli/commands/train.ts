@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseBackendName } from '../../backend/select.js';
 import { validateGraphText } from '../../graph/validate.js';
 import { formatProblem, hasErrors } from '../../graph/problems.js';
@@ -48,7 +49,8 @@ export async function runTrain(args: string[]): Promise<number> {
     console.error(`tensorloom train: cannot read ${file}: ${(err as Error).message}`);
     return 1;
   }
-  const validation = validateGraphText(text, { describeDataset });
+  const baseDir = dirname(resolve(file));
+  const validation = validateGraphText(text, { describeDataset: (ref) => describeDataset(ref, { baseDir }) });
   const json = Boolean(values.json);
   if (hasErrors(validation.problems) || !validation.graph) {
     const errors = validation.problems.filter((p) => p.severity === 'error');
@@ -71,7 +73,7 @@ export async function runTrain(args: string[]): Promise<number> {
     if (event.event === 'error') console.error(`error: ${event.message}`);
     else if (!progress) printPlain(event);
   };
-  const result = await trainGraph(graph, { backend, overrides, outDir: values.out, resumeFrom: values.resume, onEvent, signal: controller.signal });
+  const result = await trainGraph(graph, { backend, overrides, baseDir, outDir: values.out, resumeFrom: values.resume, onEvent, signal: controller.signal });
   if (!json && result.final) {
     const m = result.final.metrics;
     const pct = (v?: number) => (v === undefined ? '' : ` accuracy ${(v * 100).toFixed(2)}%`);

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { describeDataset } from '../../data/registry.js';
 import { formatProblem, hasErrors } from '../../graph/problems.js';
 import { validateGraphText } from '../../graph/validate.js';
@@ -56,7 +57,8 @@ export async function validateFile(file: string): Promise<FileReport> {
   } catch (err) {
     return report(`cannot read the file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as Error).message}`, 'io');
   }
-  const result = validateGraphText(text, { describeDataset });
+  const baseDir = dirname(resolve(file));
+  const result = validateGraphText(text, { describeDataset: (ref) => describeDataset(ref, { baseDir }) });
   const pick = (p: (typeof result.problems)[number]) => ({
     text: formatProblem(p), code: p.code,
     ...(p.nodeId !== undefined ? { nodeId: p.nodeId } : {}), ...(p.nodeType ? { nodeType: p.nodeType } : {}), ...(p.port ? { port: p.port } : {}),

@@ -1,0 +1,20 @@
+import type { Graph, GraphEdge } from '../../../engine/graph/schema.js';
+
+/** A readable, unused node id for a kind: "linear1", "linear2", ... */
+export function nextNodeId(taken: Iterable<string>, type: string): string {
+  const used = new Set(taken);
+  const base = type.replace(/[^A-Za-z0-9_]/g, '').toLowerCase() || 'node';
+  for (let n = 1; ; n++) if (!used.has(`${base}${n}`)) return `${base}${n}`;
+}
+
+export function nodeIds(graph: Pick<Graph, 'nodes'>): string[] {
+  return graph.nodes.map((n) => n.id);
+}
+
+/**
+ * The key that names an edge on the canvas. Files may leave edge ids out, so the key
+ * falls back to the endpoints as written (two identical edges are a problem anyway).
+ */
+export function edgeKey(edge: GraphEdge): string {
+  return edge.id ?? `${edge.source}:${edge.sourcePort ?? ''}->${edge.target}:${edge.targetPort ?? ''}`;
+}

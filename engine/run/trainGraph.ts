@@ -2,13 +2,15 @@ import { tf } from '../tf.js';
 import { initBackend, type BackendName } from '../backend/select.js';
 import { CompiledModel } from '../compile/compile.js';
 import { describeDataset, loadDataset } from '../data/registry.js';
+import type { LoadedDataset } from '../data/spec.js';
 import { hasErrors, formatProblem } from '../graph/problems.js';
-import type { Graph, TrainingConfig } from '../graph/schema.js';
+import type { DatasetRef, Graph, TrainingConfig } from '../graph/schema.js';
 import { DEFAULT_TRAINING } from '../graph/schema.js';
 import { validateGraph } from '../graph/validate.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import type { TrainEvent } from '../train/events.js';
-import { trainModel, type TrainerState } from '../train/trainer.js';
+import { trainModel, type TrainerState, type TrainHooks } from '../train/trainer.js';
+import type { Optimizer } from '../train/optimizers.js';
 import { trainForwardForward } from '../train/forwardForward.js';
 
 export interface TrainGraphOptions {
@@ -27,6 +29,21 @@ export interface TrainGraphOptions {
   onModel?(model: CompiledModel): Promise<void> | void;
   /** Keep the model alive after training instead of disposing it. */
   keepModel?: boolean;
+  /** Folder that relative dataset paths (CSV) are read from (default: the working directory). */
+  baseDir?: string;
+  /** Loads the dataset (default: the registry's loadDataset); the engine service passes its cache. */
+  loadData?(ref: DatasetRef, seed: number): Promise<LoadedDataset>;
+  /**
+   * Continue a run held in memory (the engine service's stop and resume): its model with
+   * the weights as they are, and the trainer's and optimizer's state. The model stays
+   * the caller's: it is never disposed here.
+   */
+  continueFrom?: { model: CompiledModel; state: TrainerState; optimizerState: Record<string, tf.Tensor> | null };
+  /**
+   * Receives the trainer's state and a copy of the optimizer's state (now the caller's
+   * to dispose) when training ends, stopped, done or failed, so the run can continue.
+   */
+  onFinish?(state: TrainerState, optimizerState: Record<string, tf.Tensor> | null): void;
 }
 
 export interface TrainGraphResult {
@@ -67,17 +84,27 @@ export async function trainGraph(graph: Graph, options: TrainGraphOptions): Prom
     return fail('data', (err as Error).message);
   }
   let model: CompiledModel | null = null;
+  const callerOwnsModel = Boolean(options.continueFrom);
+  // The optimizer's state at the end, for onFinish: taken when the trainer finishes
+  // (exact, also after a stop mid-epoch), else at the last epoch end.
+  let optimizerState: Record<string, tf.Tensor> | null = null;
+  const captureOptimizer = (optimizer: Optimizer) => {
+    for (const t of Object.values(optimizerState ?? {})) t.dispose();
+    optimizerState = optimizer.getState();
+  };
   try {
-    model = new CompiledModel(graph, validation, seed);
+    model = options.continueFrom?.model ?? new CompiledModel(graph, validation, seed);
     let resume: { state: TrainerState; optimizerState: Record<string, tf.Tensor> } | undefined;
-    if (options.resumeFrom) {
+    if (options.continueFrom) {
+      resume = { state: options.continueFrom.state, optimizerState: options.continueFrom.optimizerState ?? {} };
+    } else if (options.resumeFrom) {
       const checkpoint = await loadCheckpoint(options.resumeFrom);
       model.setWeights(checkpoint.weights);
       const saved = checkpoint.trainerState;
       const history = Array.isArray(saved.history) ? (saved.history as TrainerState['history']) : [];
       resume = { state: { step: saved.step, epoch: saved.epoch, history }, optimizerState: checkpoint.optimizerState };
     }
-    const onEpochEnd = options.outDir
+    const saveEpoch = options.outDir
       ? async (state: TrainerState, optimizer: { getState(): Record<string, tf.Tensor> }) => {
           const optimizerState = optimizer.getState();
           try {
@@ -88,12 +115,30 @@ export async function trainGraph(graph: Graph, options: TrainGraphOptions): Prom
           emit({ event: 'checkpoint', dir: options.outDir!, step: state.step, epoch: state.epoch });
         }
       : undefined;
+    const onEpochEnd = saveEpoch || options.onFinish
+      ? async (state: TrainerState, optimizer: Optimizer) => {
+          if (options.onFinish) captureOptimizer(optimizer);
+          await saveEpoch?.(state, optimizer);
+        }
+      : undefined;
     const started = Date.now();
-    const hooks = { onEvent: emit, signal: options.signal, backend: backendLabel, onEpochEnd, resume };
+    // `onFinish` is read by trainers that hand over their optimizer before disposing it.
+    const hooks: TrainHooks & { onFinish?(state: TrainerState, optimizer: Optimizer): void } = {
+      onEvent: emit,
+      signal: options.signal,
+      backend: backendLabel,
+      onEpochEnd,
+      resume,
+      ...(options.onFinish ? { onFinish: (_state: TrainerState, optimizer: Optimizer) => captureOptimizer(optimizer) } : {}),
+    };
     const outcome = config.method === 'forward-forward'
       ? await trainForwardForward(model, data, config, hooks)
       : await trainModel(model, data, config, hooks);
-    if (outcome.failed) return { ok: false, final: null, model: finish(model, options) };
+    if (options.onFinish) {
+      options.onFinish(outcome.state, optimizerState);
+      optimizerState = null;
+    }
+    if (outcome.failed) return { ok: false, final: null, model: callerOwnsModel ? model : finish(model, options) };
     const train = outcome.final?.train;
     const test = outcome.final?.test;
     const done: Extract<TrainEvent, { event: 'done' }> = {
@@ -111,9 +156,10 @@ export async function trainGraph(graph: Graph, options: TrainGraphOptions): Prom
     };
     await options.onModel?.(model);
     emit(done);
-    return { ok: true, final: done, model: finish(model, options) };
+    return { ok: true, final: done, model: callerOwnsModel ? model : finish(model, options) };
   } catch (err) {
-    if (model) finish(model, { keepModel: false });
+    for (const t of Object.values(optimizerState ?? {})) t.dispose();
+    if (model && !callerOwnsModel) finish(model, { keepModel: false });
     return fail('internal', `training failed: ${(err as Error).message}`);
   }
 }

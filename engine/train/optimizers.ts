@@ -116,7 +116,7 @@ abstract class SlotOptimizer implements Optimizer {
       }
       const m = /^([a-z]+)\.([a-z]+)\/(.+)$/.exec(key);
       if (!m || m[1] !== this.prefix()) {
-        throw new Error(`optimizer state "${key}" does not belong to a ${this.type} optimizer (was it saved with another one?)`);
+        throw new Error(`optimizer state "${key}" does not belong to this ${this.type} optimizer (was it saved with another one?)`);
       }
       const [, , slotName, name] = m;
       if (slotName === 't' && this.countsVarSteps) varSteps.set(name, scalarInt(key, t));

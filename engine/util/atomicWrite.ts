@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
  * directory (a rename is only atomic within one file system), is fsynced, then renamed
  * over the target; the directory is fsynced so the rename itself survives a power cut.
  *
+ * The target is replaced as a directory entry: a symlink there is replaced, not followed.
  * A process killed mid-write leaves its temporary file behind (`.<name>.<pid>.<hex>.tmp`,
  * hidden, beside the target): nothing can clean up after SIGKILL.
  */
@@ -52,7 +53,11 @@ export function writeFileAtomicSync(path: string, data: FileData, options: Atomi
     }
     fs.renameSync(temp, path);
   } catch (err) {
-    fs.rmSync(temp, { force: true });
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      // The original error matters more than a leftover temporary file.
+    }
     throw err;
   }
   fsyncDirectorySync(dirname(path));

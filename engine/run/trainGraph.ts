@@ -131,9 +131,15 @@ export async function trainGraph(graph: Graph, options: TrainGraphOptions): Prom
       resume,
       ...(options.onFinish ? { onFinish: (_state: TrainerState, optimizer: Optimizer) => captureOptimizer(optimizer) } : {}),
     };
-    const outcome = config.method === 'forward-forward'
-      ? await trainForwardForward(model, data, config, hooks)
-      : await trainModel(model, data, config, hooks);
+    let outcome;
+    try {
+      outcome = config.method === 'forward-forward'
+        ? await trainForwardForward(model, data, config, hooks)
+        : await trainModel(model, data, config, hooks);
+    } finally {
+      // The optimizer copied the loaded state; these tensors are ours to free.
+      if (resume) tf.dispose(Object.values(resume.optimizerState));
+    }
     if (options.onFinish) {
       options.onFinish(outcome.state, optimizerState);
       optimizerState = null;

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { produce } from 'immer';
+import type { NodeKindInfo } from '../../../engine/protocol/messages.js';
+import { setParam } from '../doc/graphEdits.js';
+import { spiralGraph, testKinds } from '../doc/testGraphs.js';
+import { EMPTY_VIEW, indexValidation } from '../validation/validationStore.js';
+import { FlowMapper, type FlowInputs } from './flowMapping.js';
+import { layoutMissing } from './autoLayout.js';
+
+const kinds = new Map(testKinds.map((k) => [k.type, { ...k, group: 'Layers', summary: '', doc: '', params: {} } as NodeKindInfo]));
+
+function inputs(over: Partial<FlowInputs> = {}): FlowInputs {
+  return { graph: spiralGraph(), kinds, selectedNodes: new Set(), selectedEdges: new Set(), measured: {}, validation: EMPTY_VIEW, stale: false, ...over };
+}
+
+describe('graph to React Flow', () => {
+  it('gives every edge handles named after the ports, defaults filled in', () => {
+    const edges = new FlowMapper().edges(inputs());
+    expect(edges.map((e) => `${e.source}.${e.sourceHandle}->${e.target}.${e.targetHandle}`)).toEqual([
+      'in.x->h1.in',
+      'h1.out->a1.in',
+      'a1.out->out.in',
+      'out.out->loss.logits',
+      'in.y->loss.labels',
+    ]);
+  });
+
+  it('carries the inferred shape of each edge', () => {
+    const graph = spiralGraph();
+    const validation = indexValidation(graph, {
+      problems: [],
+      outputTypes: {},
+      edgeTypes: [{ shape: ['B', 2], dtype: 'float32' }, null, null, null, { shape: ['B'], dtype: 'int32' }],
+      memory: null,
+      parameters: null,
+    });
+    const edges = new FlowMapper().edges(inputs({ graph, validation }));
+    expect(edges[0].data?.type?.shape).toEqual(['B', 2]);
+    expect(edges[4].data?.type?.dtype).toBe('int32');
+    expect(edges[1].data?.type).toBeNull();
+  });
+
+  it('reuses unchanged nodes so React Flow re-renders only the edited one', () => {
+    const mapper = new FlowMapper();
+    const g1 = spiralGraph();
+    const first = mapper.nodes(inputs({ graph: g1 }));
+    const g2 = produce(g1, (d) => setParam(d, 'h1', 'units', 64));
+    const second = mapper.nodes(inputs({ graph: g2 }));
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]).not.toBe(first[1]);
+    expect(second[1].data.node.params).toEqual({ units: 64 });
+  });
+
+  it('marks selection from UI state, not from the document', () => {
+    const nodes = new FlowMapper().nodes(inputs({ selectedNodes: new Set(['a1']) }));
+    expect(nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['a1']);
+  });
+
+  it('lays out nodes without a position in columns by depth', () => {
+    const g = produce(spiralGraph(), (d) => {
+      for (const n of d.nodes) delete n.position;
+    });
+    const placed = layoutMissing(g);
+    expect(placed.get('in')?.x).toBe(0);
+    expect(placed.get('h1')!.x).toBeGreaterThan(placed.get('in')!.x);
+    expect(placed.get('loss')!.x).toBeGreaterThan(placed.get('out')!.x);
+  });
+});

@@ -1,0 +1,115 @@
+import type { Edge, Node } from '@xyflow/react';
+import type { Graph, GraphNode } from '../../../engine/graph/schema.js';
+import type { Problem } from '../../../engine/graph/problems.js';
+import type { NodeKindInfo } from '../../../engine/protocol/messages.js';
+import type { TensorType } from '../../../engine/shapes/types.js';
+import { resolvePorts } from '../doc/graphEdits.js';
+import { edgeKey } from '../doc/ids.js';
+import type { ValidationView } from '../validation/validationStore.js';
+import { layoutMissing } from './autoLayout.js';
+
+/** What a canvas node renders: the document's node plus what the engine knows of it. */
+export type LoomNodeData = {
+  node: GraphNode;
+  kind: NodeKindInfo | undefined;
+  problems: Problem[];
+  outputTypes: Record<string, TensorType> | undefined;
+};
+
+export type ShapeEdgeData = {
+  type: TensorType | null;
+  problems: Problem[];
+  /** Shapes are still being inferred for this edit. */
+  stale: boolean;
+};
+
+export type LoomFlowNode = Node<LoomNodeData, 'loom'>;
+export type ShapeFlowEdge = Edge<ShapeEdgeData, 'shape'>;
+
+export interface FlowInputs {
+  graph: Graph;
+  kinds: ReadonlyMap<string, NodeKindInfo>;
+  selectedNodes: ReadonlySet<string>;
+  selectedEdges: ReadonlySet<string>;
+  measured: Readonly<Record<string, { width: number; height: number }>>;
+  validation: ValidationView;
+  stale: boolean;
+}
+
+const NO_PROBLEMS: Problem[] = [];
+
+/**
+ * The canvas is a view of the document: React Flow nodes and edges are derived from
+ * the graph, never edited in place. The cache hands back the previous object for a
+ * node whose inputs did not change, so React Flow skips it.
+ */
+export class FlowMapper {
+  private nodeCache = new Map<string, { deps: unknown[]; value: LoomFlowNode }>();
+  private edgeCache = new Map<string, { deps: unknown[]; value: ShapeFlowEdge }>();
+
+  nodes(input: FlowInputs): LoomFlowNode[] {
+    const placed = layoutMissing(input.graph);
+    const next = new Map<string, { deps: unknown[]; value: LoomFlowNode }>();
+    const out = input.graph.nodes.map((node) => {
+      const kind = input.kinds.get(node.type);
+      const problems = input.validation.nodeProblems.get(node.id) ?? NO_PROBLEMS;
+      const outputTypes = input.validation.outputTypes[node.id];
+      const selected = input.selectedNodes.has(node.id);
+      const measured = input.measured[node.id];
+      const position = node.position ?? placed.get(node.id) ?? { x: 0, y: 0 };
+      const deps = [node, kind, problems, outputTypes, selected, measured, position.x, position.y];
+      const cached = this.nodeCache.get(node.id);
+      const value =
+        cached && sameDeps(cached.deps, deps)
+          ? cached.value
+          : {
+              id: node.id,
+              type: 'loom' as const,
+              position: { x: position.x, y: position.y },
+              selected,
+              ...(measured ? { measured } : {}),
+              data: { node, kind, problems, outputTypes },
+            };
+      next.set(node.id, { deps, value });
+      return value;
+    });
+    this.nodeCache = next;
+    return out;
+  }
+
+  edges(input: FlowInputs): ShapeFlowEdge[] {
+    const typeOf = new Map(input.graph.nodes.map((n) => [n.id, n.type]));
+    const lookup = (type: string) => input.kinds.get(type);
+    const next = new Map<string, { deps: unknown[]; value: ShapeFlowEdge }>();
+    const out = input.graph.edges.map((edge) => {
+      const id = edgeKey(edge);
+      const ports = resolvePorts(edge, lookup, (n) => typeOf.get(n));
+      const type = input.validation.edgeTypes.get(id) ?? null;
+      const problems = input.validation.edgeProblems.get(id) ?? NO_PROBLEMS;
+      const selected = input.selectedEdges.has(id);
+      const deps = [edge, ports.sourcePort, ports.targetPort, type, problems, selected, input.stale];
+      const cached = this.edgeCache.get(id);
+      const value =
+        cached && sameDeps(cached.deps, deps)
+          ? cached.value
+          : {
+              id,
+              type: 'shape' as const,
+              source: edge.source,
+              target: edge.target,
+              sourceHandle: ports.sourcePort,
+              targetHandle: ports.targetPort,
+              selected,
+              data: { type, problems, stale: input.stale },
+            };
+      next.set(id, { deps, value });
+      return value;
+    });
+    this.edgeCache = next;
+    return out;
+  }
+}
+
+function sameDeps(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+}

@@ -1,0 +1,72 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+
+/**
+ * UI state that is not part of the document and never enters undo history:
+ * selection, measured node sizes, open panels, dialogs and the theme.
+ */
+export type ThemeChoice = 'system' | 'light' | 'dark';
+export type RightTab = 'node' | 'train';
+
+export type Modal =
+  | { kind: 'add-node'; at?: { x: number; y: number } }
+  | { kind: 'commands' }
+  | { kind: 'templates' }
+  | { kind: 'file'; mode: 'open' | 'save' }
+  | { kind: 'confirm'; title: string; message: string; confirm: string; onConfirm: () => void; cancel?: string; onCancel?: () => void };
+
+export interface Toast {
+  id: number;
+  message: string;
+  tone: 'info' | 'error';
+}
+
+export interface ReadmeDoc {
+  title: string;
+  text: string;
+}
+
+export interface ViewState {
+  selectedNodes: ReadonlySet<string>;
+  selectedEdges: ReadonlySet<string>;
+  measured: Readonly<Record<string, { width: number; height: number }>>;
+  rightTab: RightTab;
+  showCode: boolean;
+  showProblems: boolean;
+  readme: ReadmeDoc | null;
+  theme: ThemeChoice;
+  modal: Modal | null;
+  toasts: Toast[];
+}
+
+export type ViewStore = StoreApi<ViewState>;
+
+export function createViewStore(theme: ThemeChoice = 'system'): ViewStore {
+  return createStore<ViewState>()(() => ({
+    selectedNodes: new Set<string>(),
+    selectedEdges: new Set<string>(),
+    measured: {},
+    rightTab: 'node',
+    showCode: false,
+    showProblems: true,
+    readme: null,
+    theme,
+    modal: null,
+    toasts: [],
+  }));
+}
+
+export function select(view: ViewStore, nodes: Iterable<string>, edges: Iterable<string> = []): void {
+  view.setState({ selectedNodes: new Set(nodes), selectedEdges: new Set(edges) });
+}
+
+let toastId = 0;
+export function toast(view: ViewStore, message: string, tone: Toast['tone'] = 'info', ms = 4000): void {
+  const id = ++toastId;
+  view.setState((s) => ({ toasts: [...s.toasts.slice(-3), { id, message, tone }] }));
+  setTimeout(() => view.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), ms);
+}
+
+/** The theme actually shown: the system's when the choice is 'system'. */
+export function resolveTheme(choice: ThemeChoice, prefersDark: boolean): 'light' | 'dark' {
+  return choice === 'system' ? (prefersDark ? 'dark' : 'light') : choice;
+}

@@ -19,8 +19,6 @@ export interface TrainGraphOptions {
   overrides?: Partial<TrainingConfig>;
   /** Write a checkpoint here after every epoch (atomically). */
   outDir?: string;
-  /** Relative dataset paths (CSV) are read from here: the graph file's folder. */
-  baseDir?: string;
   /** Resume from the checkpoint in this directory. */
   resumeFrom?: string;
   signal?: AbortSignal;
@@ -137,8 +135,8 @@ export async function trainGraph(graph: Graph, options: TrainGraphOptions): Prom
         ? await trainForwardForward(model, data, config, hooks)
         : await trainModel(model, data, config, hooks);
     } finally {
-      // The optimizer copied the loaded state; these tensors are ours to free.
-      if (resume) tf.dispose(Object.values(resume.optimizerState));
+      // The optimizer copied the state loaded from the checkpoint; those tensors are ours to free.
+      if (resume && !options.continueFrom) tf.dispose(Object.values(resume.optimizerState));
     }
     if (options.onFinish) {
       options.onFinish(outcome.state, optimizerState);

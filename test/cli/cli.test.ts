@@ -56,6 +56,15 @@ describe('tensorloom command line', () => {
     expect(events.some((e) => e.event === 'checkpoint' && e.dir === out)).toBe(true);
   });
 
+  it('trains the spirals MLP from the command line to at least 97% test accuracy', () => {
+    const file = join(dir, 'spirals.loom.json');
+    writeFileSync(file, JSON.stringify(spiralsGraph()));
+    const r = tensorloom(['train', file, '--json']);
+    const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(done).toMatchObject({ event: 'done', backend: 'wasm' });
+    expect(done.metrics.testAccuracy).toBeGreaterThanOrEqual(0.97);
+  });
+
   it('refuses bad arguments with a usage line and a non-zero code', () => {
     const r = tensorloom(['train', good, '--epochs', 'many']);
     expect(r.code).toBe(2);

@@ -36,12 +36,6 @@ describe('training', () => {
     await initBackend('cpu');
   });
 
-  it('trains the spirals MLP to at least 97% test accuracy', async () => {
-    const { done } = await run(spiralsGraph(), { backend: 'wasm' });
-    expect(done?.backend).toBe('wasm');
-    expect(done!.metrics.testAccuracy).toBeGreaterThanOrEqual(0.97);
-  });
-
   it('gives the same loss curve for the same seed on the same backend, and another for another seed', async () => {
     const a = await run(small(2));
     const b = await run(small(2));

@@ -162,7 +162,9 @@ export async function trainGraph(graph: Graph, options: TrainGraphOptions): Prom
     emit(done);
     return { ok: true, final: done, model: callerOwnsModel ? model : finish(model, options) };
   } catch (err) {
-    for (const t of Object.values(optimizerState ?? {})) t.dispose();
+    // Assigned inside captureOptimizer, which narrowing does not see.
+    const leftover = optimizerState as Record<string, tf.Tensor> | null;
+    for (const t of Object.values(leftover ?? {})) t.dispose();
     if (model && !callerOwnsModel) finish(model, { keepModel: false });
     return fail('internal', `training failed: ${(err as Error).message}`);
   }

@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { trainGraph } from '../engine/run/trainGraph.js';
 import type { Graph } from '../engine/graph/schema.js';
-import type { BackendName } from '../engine/backend/select.js';
+import { initBackend, type BackendName } from '../engine/backend/select.js';
+import { validateGraph } from '../engine/graph/validate.js';
+import { describeDataset } from '../engine/data/registry.js';
+import { CompiledModel } from '../engine/compile/compile.js';
+import { largeGraph } from './largeGraph.js';
 
 const WARMUP = 3;
 const STEPS = 20;
@@ -96,8 +100,10 @@ for (const w of workloads) {
   const ref = torch?.[w.name];
   rows.push({ name: w.name, backend: ours.backend, tensorloomMs: round(ours.ms), pytorchMs: ref ? round(ref.ms) : null, pytorchThreads: ref?.threads ?? null, ratio: ref ? round(ref.ms / ours.ms, 3) : null });
 }
+const editor = await editorScale();
 if (json) {
   for (const r of rows) console.log(JSON.stringify(r));
+  for (const e of editor) console.log(JSON.stringify(e));
 } else {
   const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
   console.log(`Tensorloom ${version} bench: training ms/step, median of ${STEPS} steps after ${WARMUP} warm-ups (ratio = PyTorch ms / Tensorloom ms; above 1 means Tensorloom is faster)\n`);
@@ -105,6 +111,30 @@ if (json) {
   for (const r of rows) {
     console.log([r.name.padEnd(58), r.backend.padEnd(10), `${r.tensorloomMs}`.padStart(11), `${r.pytorchMs ?? '—'}${r.pytorchThreads ? ` (${r.pytorchThreads}t)` : ''}`.padStart(9), `${r.ratio ?? '—'}`.padStart(7)].join(' '));
   }
+  console.log(`\n${'editor at scale'.padEnd(58)} ${'ms'.padStart(8)} ${'target'.padStart(8)}`);
+  for (const e of editor) console.log(`${e.name.padEnd(58)} ${String(e.ms).padStart(8)} ${`< ${e.targetMs}`.padStart(8)}`);
+}
+
+/** Shape inference and compile of a 1,000-node graph (targets: under 50 ms each). */
+async function editorScale() {
+  await initBackend(backendArg);
+  const graph = largeGraph(1000);
+  const infer: number[] = [];
+  const compile: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    let t = performance.now();
+    const v = validateGraph(graph, { describeDataset });
+    infer.push(performance.now() - t);
+    if (v.problems.length) throw new Error(`bench graph invalid: ${v.problems[0].message}`);
+    t = performance.now();
+    const model = new CompiledModel(graph, v, 1);
+    compile.push(performance.now() - t);
+    model.dispose();
+  }
+  return [
+    { name: `shape inference, ${graph.nodes.length} nodes`, ms: round(median(infer.slice(2))), targetMs: 50 },
+    { name: `compile, ${graph.nodes.length} nodes`, ms: round(median(compile.slice(2))), targetMs: 50 },
+  ];
 }
 
 function round(v: number, digits = 2): number {

@@ -1,0 +1,38 @@
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { Response } from '../protocol/messages.js';
+import type { EngineConfig, EngineToHost, HostToEngine } from './engineChannel.js';
+import { EngineService } from './engineService.js';
+
+/**
+ * The engine worker: hosts one EngineService and talks to its host over the
+ * MessagePort it was given. Training keeps this thread's event loop busy (a training
+ * loop only awaits microtasks), so the inbox is also read synchronously on every
+ * training event: a Stop, or a validation while training, is answered within a step.
+ */
+const { port, ...config } = workerData as EngineConfig & { port: MessagePort };
+
+const post = (message: EngineToHost) => port.postMessage(message);
+
+const service = new EngineService({
+  ...config,
+  push: (push) => post({ kind: 'push', push }),
+  onTrainingTick: () => {
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) receive(m.message as HostToEngine);
+  },
+});
+
+function receive(message: HostToEngine): void {
+  if (message.kind === 'crash') {
+    setImmediate(() => {
+      throw new Error('crash requested by a test');
+    });
+    return;
+  }
+  if (message.kind === 'request') {
+    const { seq } = message;
+    void service.handle(message.message, (response: Response) => post({ kind: 'response', seq, response }));
+  }
+}
+
+port.on('message', (message: HostToEngine) => receive(message));
+post({ kind: 'ready' });

@@ -1,0 +1,155 @@
+import { Worker } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { PushSchema, ResponseSchema, type Push, type Response } from '../protocol/messages.js';
+import type { EngineConfig, EngineToHost, HostToEngine } from './engineChannel.js';
+
+/** A started engine: a worker thread, or in Electron possibly another process. */
+export interface EngineChannel {
+  post(message: HostToEngine): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Called once when the engine is gone, with what is known of why. */
+  onExit(listener: (reason: string) => void): void;
+  terminate(): Promise<void>;
+}
+
+export type SpawnEngine = () => EngineChannel;
+
+export interface EngineHostOptions {
+  /** Pause before starting the engine again after a crash. */
+  restartDelayMs?: number;
+  /** Crashes within `crashWindowMs` after which the engine is not restarted. */
+  maxCrashes?: number;
+  crashWindowMs?: number;
+}
+
+/**
+ * Runs the engine off the caller's thread and keeps it running: requests go to the
+ * engine and come back as replies; pushes are passed on. When the engine dies, every
+ * request in flight is answered with an error, `{type:'engine', state:'crashed'}` is
+ * pushed, and a new engine is started (`state:'restarted'` once it is ready). Replies
+ * and pushes from the engine are checked against the protocol before anyone sees them.
+ */
+export class EngineHost {
+  private channel!: EngineChannel;
+  private seq = 0;
+  private pending = new Map<number, { id: number; resolve: (r: Response) => void }>();
+  private closing = false;
+  private crashes: number[] = [];
+  private restarting = false;
+  private generation = 0;
+
+  constructor(private spawn: SpawnEngine, private onPush: (push: Push) => void, private options: EngineHostOptions = {}) {
+    this.start();
+  }
+
+  /** Sends a request (already checked by the transport) and resolves with its reply. */
+  request(message: { id: number; method: string; params?: unknown }): Promise<Response> {
+    if (this.closing) return Promise.resolve(errorReply(message.id, 'closed', 'the engine is shutting down'));
+    const seq = ++this.seq;
+    return new Promise((resolve) => {
+      this.pending.set(seq, { id: message.id, resolve });
+      this.channel.post({ kind: 'request', seq, message });
+    });
+  }
+
+  /** Test hook: makes the engine crash with an uncaught error. */
+  crashForTest(): void {
+    this.channel.post({ kind: 'crash' });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.failPending('closed', 'the engine was shut down');
+    await this.channel.terminate();
+  }
+
+  private start(): void {
+    const generation = ++this.generation;
+    const channel = this.spawn();
+    this.channel = channel;
+    channel.onMessage((raw) => {
+      if (generation === this.generation) this.receive(raw as EngineToHost);
+    });
+    channel.onExit((reason) => {
+      if (generation === this.generation) this.crashed(reason);
+    });
+  }
+
+  private receive(message: EngineToHost): void {
+    if (message?.kind === 'ready') {
+      if (this.restarting) {
+        this.restarting = false;
+        this.onPush({ type: 'engine', state: 'restarted', message: 'the engine was restarted; runs in progress were lost, train again' });
+      }
+      return;
+    }
+    if (message?.kind === 'response') {
+      const waiting = this.pending.get(message.seq);
+      if (!waiting) return;
+      this.pending.delete(message.seq);
+      const checked = ResponseSchema.safeParse(message.response);
+      waiting.resolve(checked.success ? (checked.data as Response) : errorReply(waiting.id, 'internal', 'the engine sent a malformed reply'));
+      return;
+    }
+    if (message?.kind === 'push' && PushSchema.safeParse(message.push).success) this.onPush(message.push);
+  }
+
+  private crashed(reason: string): void {
+    if (this.closing) return;
+    const message = `the engine stopped unexpectedly (${reason})`;
+    this.failPending('engine-crashed', `${message}; try again`);
+    const now = Date.now();
+    this.crashes = [...this.crashes.filter((t) => now - t < (this.options.crashWindowMs ?? 60_000)), now];
+    if (this.crashes.length > (this.options.maxCrashes ?? 5)) {
+      this.onPush({ type: 'engine', state: 'crashed', message: `${message}; it crashed ${this.crashes.length} times in a row and is not restarted: restart Tensorloom` });
+      this.closing = true;
+      return;
+    }
+    this.onPush({ type: 'engine', state: 'crashed', message: `${message}; restarting it` });
+    this.restarting = true;
+    const timer = setTimeout(() => {
+      if (!this.closing) this.start();
+    }, this.options.restartDelayMs ?? 200);
+    timer.unref?.();
+  }
+
+  private failPending(code: string, message: string): void {
+    for (const { id, resolve } of this.pending.values()) resolve(errorReply(id, code, message));
+    this.pending.clear();
+  }
+}
+
+function errorReply(id: number, code: string, message: string): Response {
+  return { id, ok: false, error: { code, message } };
+}
+
+/** The checkout's engine worker: a bootstrap that loads the TypeScript entry through tsx. */
+export const DEFAULT_ENGINE_ENTRY = fileURLToPath(new URL('./engineWorker.mjs', import.meta.url));
+
+/** Starts the engine in a worker thread of this process (`entry`: the bootstrap or a bundled entry). */
+export function workerThreadEngine(config: EngineConfig, entry: string = DEFAULT_ENGINE_ENTRY): SpawnEngine {
+  return () => {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(entry, { workerData: { ...config, port: port2 }, transferList: [port2] });
+    let lastError: string | null = null;
+    const exitListeners: ((reason: string) => void)[] = [];
+    worker.on('error', (err) => {
+      lastError = err?.message ?? String(err);
+    });
+    worker.on('exit', (code) => {
+      port1.close();
+      const reason = lastError ? `error: ${lastError}` : `exit code ${code}`;
+      for (const l of exitListeners) l(reason);
+    });
+    return {
+      post: (message) => port1.postMessage(message),
+      onMessage: (listener) => port1.on('message', listener),
+      onExit: (listener) => void exitListeners.push(listener),
+      terminate: async () => {
+        port1.close();
+        await worker.terminate();
+      },
+    };
+  };
+}

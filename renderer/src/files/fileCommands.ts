@@ -1,0 +1,178 @@
+import { GraphSchema, type Graph } from '../../../engine/graph/schema.js';
+import type { AppServices } from '../app/services.js';
+import type { DocFile } from '../doc/docStore.js';
+import { emptyGraph, graphToText } from '../doc/newGraph.js';
+import { describeFailure } from '../engine/errors.js';
+import { hasPreloadFiles } from '../engine/preload.js';
+import { select, toast } from '../view/viewStore.js';
+import { decodeRecovery, RECOVERY_KEY } from './recovery.js';
+
+/**
+ * New, Open, Save, Save As. In Electron the preload's native dialogs do the asking;
+ * in browser mode the app's own dialog lists the server's workspace folder.
+ */
+
+/** Parses a graph file's text; the message names the line or field at fault. */
+export function parseGraphText(text: string): { graph: Graph } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { error: `the file is not valid JSON (${(err as Error).message})` };
+  }
+  const parsed = GraphSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { error: `the file is not a Tensorloom graph: ${issue.path.join('.') || '(root)'}: ${issue.message}` };
+  }
+  return { graph: parsed.data };
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+export function loadDocument(app: AppServices, graph: Graph, file: DocFile, savedText?: string): void {
+  app.doc.load(graph, file, savedText);
+  app.trainer.reset();
+  select(app.view, []);
+  app.view.setState({ readme: null });
+  globalThis.requestAnimationFrame?.(() => app.flow.current?.fitView({ padding: 0.2, maxZoom: 1.2 }));
+}
+
+/** Asks before throwing away unsaved changes; runs `then` when it is fine to go on. */
+export function confirmDiscard(app: AppServices, then: () => void): void {
+  if (!app.doc.isDirty()) return then();
+  app.view.setState({
+    modal: {
+      kind: 'confirm',
+      title: 'Discard unsaved changes?',
+      message: `"${app.doc.get().file.name}" has changes that are not saved.`,
+      confirm: 'Discard changes',
+      onConfirm: then,
+    },
+  });
+}
+
+export function newDocument(app: AppServices): void {
+  confirmDiscard(app, () => {
+    loadDocument(app, emptyGraph(), { path: null, name: 'Untitled' });
+    void app.autosave.clear();
+  });
+}
+
+export function openDocument(app: AppServices): void {
+  confirmDiscard(app, () => {
+    if (hasPreloadFiles(app.preload)) {
+      void app.preload.files
+        .open()
+        .then((picked) => picked && openText(app, picked.text, { path: picked.path, name: baseName(picked.path) }))
+        .catch((err) => toast(app.view, describeFailure(err, 'Opening the file'), 'error'));
+      return;
+    }
+    app.view.setState({ modal: { kind: 'file', mode: 'open' } });
+  });
+}
+
+export function openText(app: AppServices, text: string, file: DocFile): boolean {
+  const parsed = parseGraphText(text);
+  if ('error' in parsed) {
+    toast(app.view, `Could not open ${file.name}: ${parsed.error}`, 'error', 8000);
+    return false;
+  }
+  loadDocument(app, parsed.graph, file, text);
+  return true;
+}
+
+export async function openWorkspacePath(app: AppServices, path: string): Promise<boolean> {
+  try {
+    const text = await app.workspace.read(path);
+    return openText(app, text, { path, name: baseName(path) });
+  } catch (err) {
+    toast(app.view, describeFailure(err, `Opening ${path}`), 'error', 8000);
+    return false;
+  }
+}
+
+export async function saveDocument(app: AppServices): Promise<void> {
+  const { file } = app.doc.get();
+  if (!file.path) return saveDocumentAs(app);
+  await writeTo(app, file.path);
+}
+
+export async function saveDocumentAs(app: AppServices): Promise<void> {
+  if (hasPreloadFiles(app.preload)) {
+    const text = graphToText(app.doc.get().graph);
+    try {
+      const picked = await app.preload.files.saveAs(text, app.doc.get().file.name);
+      if (picked) await afterSave(app, { path: picked.path, name: baseName(picked.path) }, text);
+    } catch (err) {
+      toast(app.view, describeFailure(err, 'Saving'), 'error', 8000);
+    }
+    return;
+  }
+  app.view.setState({ modal: { kind: 'file', mode: 'save' } });
+}
+
+export async function writeTo(app: AppServices, path: string): Promise<boolean> {
+  const text = graphToText(app.doc.get().graph);
+  try {
+    if (hasPreloadFiles(app.preload)) await app.preload.files.save(path, text);
+    else await app.workspace.write(path, text);
+    await afterSave(app, { path, name: baseName(path) }, text);
+    return true;
+  } catch (err) {
+    toast(app.view, describeFailure(err, `Saving ${path}`), 'error', 8000);
+    return false;
+  }
+}
+
+async function afterSave(app: AppServices, file: DocFile, text: string): Promise<void> {
+  app.doc.markSaved(file, text);
+  toast(app.view, `Saved ${file.name}`);
+  await app.autosave.clear();
+}
+
+export async function openTemplate(app: AppServices, name: string): Promise<void> {
+  try {
+    const t = await app.engine.client.request('templates.get', { name });
+    const parsed = parseGraphText(t.graph);
+    if ('error' in parsed) {
+      toast(app.view, `The template "${name}" could not be read: ${parsed.error}`, 'error', 8000);
+      return;
+    }
+    loadDocument(app, parsed.graph, { path: null, name: `${t.name}.loom.json` }, graphToText(parsed.graph));
+    app.view.setState({ readme: { title: t.title, text: t.readme }, modal: null });
+  } catch (err) {
+    toast(app.view, describeFailure(err, `Opening the template "${name}"`), 'error', 8000);
+  }
+}
+
+/** On start: if the last session left unsaved work behind, offer to restore it. */
+export async function offerRecovery(app: AppServices): Promise<void> {
+  let reply: { text: string | null; savedAt: number | null };
+  try {
+    reply = await app.engine.client.request('recovery.load', { key: RECOVERY_KEY });
+  } catch {
+    return; // no recovery available: nothing to offer
+  }
+  if (!reply.text) return;
+  const record = decodeRecovery(reply.text);
+  const parsed = record ? parseGraphText(record.graph) : null;
+  if (!record || !parsed || 'error' in parsed) return;
+  const when = reply.savedAt ? new Date(reply.savedAt).toLocaleString() : 'an earlier session';
+  app.view.setState({
+    modal: {
+      kind: 'confirm',
+      title: 'Restore unsaved work?',
+      message: `"${record.file.name}" had unsaved changes when Tensorloom last closed (autosaved ${when}).`,
+      confirm: 'Restore',
+      cancel: 'Discard',
+      onConfirm: () => {
+        // Restored work stays marked unsaved: savedText is what is on disk, not this.
+        loadDocument(app, parsed.graph, record.file, '');
+      },
+      onCancel: () => void app.autosave.clear(),
+    },
+  });
+}

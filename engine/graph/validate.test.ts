@@ -81,6 +81,19 @@ describe('validateGraph', () => {
     expect(mem.nodeId).toBe('out');
   });
 
+  it('checks the class count of the logits against the labels the dataset gives', () => {
+    const g = spiralsGraph();
+    g.nodes.find((n) => n.id === 'out')!.params = { units: 1 };
+    const describe3 = (ref: Parameters<typeof fake2dDataset>[0]) => {
+      const r = fake2dDataset(ref);
+      return { ...r, spec: { ...r.spec!, numClasses: 3 } };
+    };
+    expect(check(g).problems.find((p) => p.code === 'shape')).toMatchObject({ nodeId: 'loss', port: 'logits' });
+    g.nodes.find((n) => n.id === 'out')!.params = { units: 2 };
+    const r = validateGraph(g, { describeDataset: describe3 });
+    expect(r.problems[0].message).toBe("the labels have 3 classes but the logits only 2: set the last Linear's units to 3");
+  });
+
   it('never throws on junk, and says what is wrong', () => {
     const junk: unknown[] = [null, 42, 'text', [], [1, 2], { format: 'tensorloom.graph' }, { nodes: 'x', edges: {} }, { format: 'tensorloom.graph', version: 1, dataset: {}, nodes: [null, 3, { id: '' }], edges: [null] }];
     let nested: unknown = {};

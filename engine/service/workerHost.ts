@@ -43,14 +43,23 @@ export class EngineHost {
     this.start();
   }
 
-  /** Sends a request (already checked by the transport) and resolves with its reply. */
-  request(message: { id: number; method: string; params?: unknown }): Promise<Response> {
-    if (this.closing) return Promise.resolve(errorReply(message.id, 'closed', 'the engine is shutting down'));
+  /**
+   * Sends a request (already checked by the transport); `onReply` is called with its
+   * reply, synchronously as it arrives, so a transport can note which connection owns
+   * a new run before that run's first push comes in.
+   */
+  send(message: { id: number; method: string; params?: unknown }, onReply: (response: Response) => void): void {
+    if (this.closing) {
+      onReply(errorReply(message.id, 'closed', 'the engine is shutting down'));
+      return;
+    }
     const seq = ++this.seq;
-    return new Promise((resolve) => {
-      this.pending.set(seq, { id: message.id, resolve });
-      this.channel.post({ kind: 'request', seq, message });
-    });
+    this.pending.set(seq, { id: message.id, resolve: onReply });
+    this.channel.post({ kind: 'request', seq, message });
+  }
+
+  request(message: { id: number; method: string; params?: unknown }): Promise<Response> {
+    return new Promise((resolve) => this.send(message, resolve));
   }
 
   /** Test hook: makes the engine crash with an uncaught error. */

@@ -8,6 +8,8 @@ export type DType = 'float32' | 'int32';
 export interface TensorType {
   shape: Dim[];
   dtype: DType;
+  /** For int32 ids (class labels, tokens): values lie in [0, range). Lets shape rules check class and vocabulary counts. */
+  range?: number;
 }
 
 export const BATCH: Dim = 'B';

@@ -15,7 +15,9 @@ export const Input = defineKind({
   params: {},
   inferShapes({ dataset }) {
     if (!dataset) return fail({ message: 'the graph has no usable dataset, so the input shapes are unknown' });
-    return ok({ x: dataset.x, y: dataset.y });
+    const x = dataset.x.dtype === 'int32' && dataset.vocab ? { ...dataset.x, range: dataset.vocab } : dataset.x;
+    const y = dataset.y.dtype === 'int32' && dataset.numClasses ? { ...dataset.y, range: dataset.numClasses } : dataset.y;
+    return ok({ x, y });
   },
   forward: ({ feed }) => ({ x: feed.x, y: feed.y }),
 });

@@ -21,7 +21,7 @@ Up to ${ONE_HOT_MAX_VOCAB} ids the lookup is computed as \`oneHot(ids)·weight\`
   inputs: [{ name: 'in', doc: 'Integer ids [B, ...] (int32), each in [0, vocab)' }],
   outputs: [{ name: 'out', doc: '[B, ..., dim]' }],
   params: {
-    vocab: { kind: 'int', default: 100, min: 1, max: 1 << 20, doc: 'Number of distinct ids (rows of the table)' },
+    vocab: { kind: 'int', default: 100, min: 2, max: 1 << 20, doc: 'Number of distinct ids (rows of the table)' },
     dim: { kind: 'int', default: 32, min: 1, max: 1 << 16, doc: 'Length of each vector' },
   },
   inferShapes({ params, inputs }) {
@@ -34,6 +34,9 @@ Up to ${ONE_HOT_MAX_VOCAB} ids the lookup is computed as \`oneHot(ids)·weight\`
       });
     }
     if (ids.shape.length < 1) return fail({ port: 'in', message: 'expects ids [B, ...]' });
+    if (ids.range !== undefined && ids.range > params.vocab) {
+      return fail({ port: 'in', message: `the ids go up to ${ids.range - 1} but the vocabulary has ${params.vocab} rows: set vocab to at least ${ids.range}` });
+    }
     return ok({ out: { dtype: 'float32', shape: [...ids.shape, params.dim] } });
   },
   variables(params) {

@@ -27,6 +27,11 @@ export const CrossEntropy = defineKind({
     if (logits.shape.length !== labels.shape.length + 1) {
       return fail({ port: 'logits', message: `logits [${logits.shape}] must have one more axis (classes) than labels [${labels.shape}]` });
     }
+    const classes = logits.shape[logits.shape.length - 1];
+    if (typeof classes === 'number' && classes < 2) return fail({ port: 'logits', message: `logits need at least 2 classes on the last axis, got ${classes}` });
+    if (typeof classes === 'number' && labels.range !== undefined && classes < labels.range) {
+      return fail({ port: 'logits', message: `the labels have ${labels.range} classes but the logits only ${classes}: set the last Linear's units to ${labels.range}` });
+    }
     const mismatch = labels.shape.findIndex((d, i) => d !== logits.shape[i]);
     if (mismatch >= 0) return fail({ port: 'labels', message: `labels [${labels.shape}] do not match logits [${logits.shape}] on axis ${mismatch}` });
     return ok({});

@@ -1,0 +1,62 @@
+import type { LinearRule, TreeNode, TreeRuleText } from './types.js';
+
+/** Three significant digits, no exponent for ordinary magnitudes, no trailing zeros. */
+export function formatNumber(v: number): string {
+  if (v === 0) return '0';
+  const s = Number(v.toPrecision(3));
+  return String(s);
+}
+
+/** `0.83·x0 − 1.2·x1 + 0.4` (zero coefficients left out; a constant alone if all are zero). */
+export function formatAffine(weights: ArrayLike<number>, bias: number, names: string[]): string {
+  const terms: string[] = [];
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i];
+    if (w === 0) continue;
+    const mag = Math.abs(w);
+    const body = formatNumber(mag) === '1' ? names[i] : `${formatNumber(mag)}·${names[i]}`;
+    terms.push(terms.length === 0 ? (w < 0 ? `−${body}` : body) : `${w < 0 ? '−' : '+'} ${body}`);
+  }
+  if (bias !== 0 || terms.length === 0) {
+    const b = formatNumber(Math.abs(bias));
+    terms.push(terms.length === 0 ? (bias < 0 ? `−${b}` : b) : `${bias < 0 ? '−' : '+'} ${b}`);
+  }
+  return terms.join(' ');
+}
+
+export function linearRule(weights: ArrayLike<number>, bias: number, op: '>' | '<=', names: string[]): LinearRule {
+  return { weights: Array.from(weights), bias, op, text: `${formatAffine(weights, bias, names)} ${op === '>' ? '>' : '≤'} 0` };
+}
+
+/** The rule's negation, for the `no` branch of a path. */
+export function negatedText(rule: LinearRule, names: string[]): string {
+  return `${formatAffine(rule.weights, rule.bias, names)} ${rule.op === '>' ? '≤' : '>'} 0`;
+}
+
+export function featureNames(d: number, given?: string[]): string[] {
+  return Array.from({ length: d }, (_, i) => given?.[i] ?? `x${i}`);
+}
+
+/** Every root-to-leaf path as conditions and a conclusion (`conclude` words the leaf). */
+export function pathRules(nodes: TreeNode[], root: number | null, names: string[], conclude: (leaf: Extract<TreeNode, { kind: 'leaf' }>) => string): TreeRuleText[] {
+  const out: TreeRuleText[] = [];
+  if (root === null) return out;
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const walk = (id: number, conditions: string[]) => {
+    const node = byId.get(id)!;
+    if (node.kind === 'leaf') {
+      out.push({ leaf: id, conditions, conclusion: conclude(node) });
+      return;
+    }
+    if (node.yes !== null) walk(node.yes, [...conditions, node.rule.text]);
+    if (node.no !== null) walk(node.no, [...conditions, negatedText(node.rule, names)]);
+  };
+  walk(root, []);
+  return out;
+}
+
+export function argmax(values: ArrayLike<number>, offset = 0, count = values.length - offset): number {
+  let best = 0;
+  for (let i = 1; i < count; i++) if (values[offset + i] > values[offset + best]) best = i;
+  return best;
+}

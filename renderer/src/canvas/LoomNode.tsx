@@ -1,0 +1,106 @@
+import { memo } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { formatShape } from '../../../engine/shapes/types.js';
+import { formatProblem } from '../../../engine/graph/problems.js';
+import type { LoomFlowNode } from './flowMapping.js';
+
+export const groupSlug = (group: string | undefined) => (group ?? 'unknown').toLowerCase().replace(/\s+/g, '-');
+
+/** Ports named "in"/"out" on a node with one port per side need no label. */
+function showPortNames(ports: { name: string }[], plain: string): boolean {
+  return ports.length > 1 || (ports.length === 1 && ports[0].name !== plain);
+}
+
+/** A few parameter values on the node itself, so the graph reads without clicking. */
+function paramSummary(data: LoomFlowNode['data']): { key: string; value: string; set: boolean }[] {
+  const specs = data.kind?.params ?? {};
+  const given = data.node.params ?? {};
+  return Object.entries(specs)
+    // Booleans at their default (bias: true) are noise on the node; shown once changed.
+    .filter(([key, spec]) => spec.kind !== 'boolean' || given[key] !== undefined)
+    .slice(0, 3)
+    .map(([key, spec]) => ({ key, value: String(given[key] ?? spec.default), set: given[key] !== undefined }));
+}
+
+function LoomNodeView({ id, data, selected }: NodeProps<LoomFlowNode>) {
+  const { node, kind, problems } = data;
+  const inputs = kind?.inputs ?? [];
+  const outputs = kind?.outputs ?? [];
+  const rows = Math.max(inputs.length, outputs.length);
+  const errors = problems.filter((p) => p.severity === 'error');
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  const labelIn = showPortNames(inputs, 'in');
+  const labelOut = showPortNames(outputs, 'out');
+  const params = paramSummary(data);
+  const className = [
+    'loom-node',
+    `group-${groupSlug(kind?.group)}`,
+    errors.length ? 'has-error' : warnings.length ? 'has-warning' : '',
+    selected ? 'is-selected' : '',
+    kind?.role === 'loss' ? 'is-loss' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={className} data-testid={`node-${id}`} data-node-type={node.type} data-errors={errors.length}>
+      <div className="loom-node__header">
+        <span className="loom-node__type">{node.type}</span>
+        <span className="loom-node__id">{node.label ?? id}</span>
+        {errors.length > 0 && (
+          <span className="loom-node__badge" aria-label={`${errors.length} problem${errors.length > 1 ? 's' : ''}`}>
+            !
+          </span>
+        )}
+      </div>
+      {params.length > 0 && (
+        <div className="loom-node__params">
+          {params.map((p) => (
+            <span key={p.key} className={p.set ? 'param is-set' : 'param'}>
+              <span className="param__key">{p.key}</span> {p.value}
+            </span>
+          ))}
+        </div>
+      )}
+      <div className="loom-node__ports">
+        {Array.from({ length: rows }, (_, i) => {
+          const input = inputs[i];
+          const output = outputs[i];
+          const outType = output && data.outputTypes?.[output.name];
+          return (
+            <div className="loom-node__port-row" key={i}>
+              <div className="port port--in">
+                {input && (
+                  <>
+                    <Handle type="target" position={Position.Left} id={input.name} className="loom-handle" data-testid={`handle-${id}-in-${input.name}`} title={`${input.name}: ${input.doc}`} />
+                    {labelIn && <span className={input.optional ? 'port__name is-optional' : 'port__name'}>{input.name}</span>}
+                  </>
+                )}
+              </div>
+              <div className="port port--out">
+                {output && (
+                  <>
+                    {labelOut && <span className="port__name">{output.name}</span>}
+                    <Handle type="source" position={Position.Right} id={output.name} className="loom-handle" data-testid={`handle-${id}-out-${output.name}`} title={`${output.name}${outType ? ` ${formatShape(outType)}` : ''}: ${output.doc}`} />
+                  </>
+                )}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+      {!kind && <div className="loom-node__unknown">Unknown node type</div>}
+      {problems.length > 0 && (
+        <div className="loom-node__problems" role="tooltip" data-testid={`node-problems-${id}`}>
+          {problems.map((p, i) => (
+            <div key={i} className={`problem-line is-${p.severity}`}>
+              {p.port ? <strong>{p.port}: </strong> : null}
+              {p.port ? p.message : formatProblem({ ...p, nodeId: undefined })}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const LoomNode = memo(LoomNodeView);

@@ -1,0 +1,124 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import type { ParamValue } from '../../../engine/nodes/params.js';
+import { describeBounds, parseParamInput, stepFor, type FieldSpec } from './paramValue.js';
+
+export interface ParamFieldProps {
+  name: string;
+  spec: FieldSpec;
+  /** The value in the document, or undefined when the default applies. */
+  value: ParamValue | undefined;
+  onChange(value: ParamValue | undefined): void;
+  /** The field lost focus: the edits typed into it end one undo step. */
+  onCommit?(): void;
+  /** A problem the engine reported for this parameter. */
+  problem?: string;
+  testId?: string;
+}
+
+/**
+ * One generated form field: the kind decides the control, the spec gives bounds,
+ * default and documentation. Valid input applies at once (shapes re-infer live);
+ * invalid input stays in the field with the reason, and is not applied.
+ */
+export function ParamField({ name, spec, value, onChange, onCommit, problem, testId }: ParamFieldProps) {
+  const id = useId();
+  const current = value ?? spec.default;
+  const [text, setText] = useState(String(current));
+  const [error, setError] = useState<string | null>(null);
+  const focused = useRef(false);
+
+  // Undo, the code view or another field may change the value: follow it unless typing here.
+  useEffect(() => {
+    if (!focused.current) {
+      setText(String(current));
+      setError(null);
+    }
+  }, [current]);
+
+  const isSet = value !== undefined;
+  const bounds = describeBounds(spec);
+
+  const apply = (raw: string) => {
+    setText(raw);
+    const parsed = parseParamInput(spec, raw);
+    if ('error' in parsed) {
+      setError(parsed.error);
+      return;
+    }
+    setError(null);
+    onChange(parsed.value);
+  };
+
+  let control;
+  if (spec.kind === 'boolean') {
+    control = (
+      <label className="switch">
+        <input id={id} type="checkbox" checked={current === true} data-testid={testId} onChange={(e) => (onChange(e.target.checked), onCommit?.())} />
+        <span>{current ? 'on' : 'off'}</span>
+      </label>
+    );
+  } else if (spec.kind === 'enum') {
+    control = (
+      <select id={id} value={String(current)} data-testid={testId} onChange={(e) => (onChange(e.target.value), onCommit?.())}>
+        {spec.options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    );
+  } else {
+    control = (
+      <input
+        id={id}
+        type="text"
+        inputMode={spec.kind === 'string' ? 'text' : 'decimal'}
+        value={text}
+        data-testid={testId}
+        aria-invalid={error ? true : undefined}
+        spellCheck={false}
+        onFocus={() => (focused.current = true)}
+        onBlur={() => {
+          focused.current = false;
+          if (error) {
+            setText(String(current));
+            setError(null);
+          }
+          onCommit?.();
+        }}
+        onChange={(e) => apply(e.target.value)}
+        onKeyDown={(e) => {
+          const step = stepFor(spec);
+          if (step && (e.key === 'ArrowUp' || e.key === 'ArrowDown') && typeof current === 'number') {
+            e.preventDefault();
+            const next = +(current + (e.key === 'ArrowUp' ? step : -step) * (e.shiftKey ? 10 : 1)).toFixed(6);
+            apply(String(next));
+          }
+          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+        }}
+      />
+    );
+  }
+
+  return (
+    <div className={`field${error || problem ? ' has-error' : ''}`}>
+      <div className="field__label-row">
+        <label htmlFor={id} className="field__label">
+          {name}
+        </label>
+        {bounds && <span className="field__bounds">{bounds}</span>}
+        {isSet && String(value) !== String(spec.default) && (
+          <button className="field__reset" title={`Back to the default (${String(spec.default)})`} onClick={() => (onChange(undefined), onCommit?.())}>
+            reset
+          </button>
+        )}
+      </div>
+      {control}
+      {(error || problem) && <div className="field__error">{error ?? problem}</div>}
+      <div className="field__doc">
+        {spec.doc}
+        {!isSet || String(value) === String(spec.default) ? <span className="field__default"> · default</span> : <span className="field__default"> · default {String(spec.default)}</span>}
+      </div>
+    </div>
+  );
+}

@@ -6,7 +6,7 @@ import type { TrainingConfig } from '../graph/schema.js';
 import { createRng, hashSeed } from '../util/hash.js';
 import { createOptimizer } from './optimizers.js';
 import type { MetricValues } from './events.js';
-import type { TrainHooks, TrainOutcome, TrainerState } from './trainer.js';
+import { reportEpoch, type TrainHooks, type TrainOutcome, type TrainerState } from './trainer.js';
 
 /** Goodness threshold θ on the mean squared activity of a layer (as in common FF code). */
 const DEFAULT_THRESHOLD = 2;
@@ -87,9 +87,7 @@ export async function trainForwardForward(model: CompiledModel, data: LoadedData
         train: evaluateFF(layers, data.train, data, embed, threshold, 5000),
         test: evaluateFF(layers, data.test, data, embed, threshold),
       };
-      const epochEvent = { event: 'epoch' as const, epoch: state.epoch, step: state.step, ...final, elapsedMs: Date.now() - started };
-      state.history.push(epochEvent);
-      hooks.onEvent(epochEvent);
+      reportEpoch(state, final, started, hooks);
       await hooks.onEpochEnd?.(state, optimizer);
     }
     return { state, stopped: Boolean(hooks.signal?.aborted), final, failed: false };

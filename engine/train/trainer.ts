@@ -129,9 +129,7 @@ export async function trainModel(model: CompiledModel, data: LoadedDataset, conf
           train: await evaluate(model, data.train, data.spec, { limit: hooks.trainEvalLimit ?? 10000 }),
           test: await evaluate(model, data.test, data.spec),
         };
-        const epochEvent = { event: 'epoch' as const, epoch: state.epoch, step: state.step, ...final, elapsedMs: Date.now() - started };
-        state.history.push(epochEvent);
-        hooks.onEvent(epochEvent);
+        reportEpoch(state, final, started, hooks);
       }
       await hooks.onEpochEnd?.(state, optimizer);
     }
@@ -139,6 +137,13 @@ export async function trainModel(model: CompiledModel, data: LoadedDataset, conf
   } finally {
     optimizer.dispose();
   }
+}
+
+/** Records the epoch's evaluation in the history and reports it. */
+export function reportEpoch(state: TrainerState, final: { train: MetricValues; test: MetricValues }, started: number, hooks: TrainHooks): void {
+  const epochEvent = { event: 'epoch' as const, epoch: state.epoch, step: state.step, ...final, elapsedMs: Date.now() - started };
+  state.history.push(epochEvent);
+  hooks.onEvent(epochEvent);
 }
 
 /**

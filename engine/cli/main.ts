@@ -8,6 +8,9 @@ Usage:
   tensorloom validate FILE... [--json]
   tensorloom train FILE [--epochs N] [--backend B] [--json] [--out DIR] [--resume DIR]
   tensorloom serve [--port P] [--host H --expose] [--workspace DIR]
+  tensorloom tree FILE --checkpoint DIR [--method exact|cnet] [--json] [--limit N]
+  tensorloom landscape FILE --checkpoint DIR [--grid N] [--range R] [--json] [--trajectory DIR]...
+  tensorloom verify NAME... | --all [--full] [--json] [--backend B]
 
 Backends (B): tensorflow-gpu, tensorflow, wasm, cpu (default: the best available).`;
 
@@ -17,6 +20,9 @@ const commands: Record<string, () => Promise<Command>> = {
   validate: async () => runValidate,
   train: async () => runTrain,
   serve: async () => (await import('./commands/serve.js')).runServe,
+  tree: async () => (await import('./commands/tree.js')).runTree,
+  landscape: async () => (await import('./commands/landscape.js')).runLandscape,
+  verify: async () => (await import('./commands/verify.js')).runVerify,
 };
 
 export async function main(argv: string[]): Promise<number> {

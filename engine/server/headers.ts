@@ -6,8 +6,9 @@
  * React Flow set style attributes and inject <style> elements). Fonts may be data:
  * URLs (small fonts inlined by the bundler).
  */
-export function contentSecurityPolicy(options: { websocket?: string[] } = {}): string {
-  const connect = ["'self'", 'ws://127.0.0.1:*', 'ws://localhost:*', ...(options.websocket ?? [])];
+export function contentSecurityPolicy(options: { websocket?: string[]; connectSrc?: string[] } = {}): string {
+  // Electron passes connectSrc ['self']: its page talks to the engine over IPC, not a socket.
+  const connect = options.connectSrc ?? ["'self'", 'ws://127.0.0.1:*', 'ws://localhost:*', ...(options.websocket ?? [])];
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -32,6 +33,6 @@ export function securityHeaders(csp: string): Record<string, string> {
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
-    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), bluetooth=()',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=()',
   };
 }

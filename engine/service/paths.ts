@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +17,23 @@ export function defaultWorkspaceDir(): string {
   return join(homedir(), 'Tensorloom');
 }
 
-/** The repository (or installed package) root: two levels above this module. */
+/**
+ * The repository (or installed package) root: the nearest folder above this module
+ * with Tensorloom's package.json (this module may also run bundled, from dist-electron/).
+ */
 export function packageRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'tensorloom') return dir;
+      } catch {
+        // Not ours: keep looking.
+      }
+    }
+    if (dirname(dir) === dir) return resolve(here, '..', '..');
+  }
 }
 
 export function defaultTemplatesDir(): string {

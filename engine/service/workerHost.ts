@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { MessageChannel } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { PushSchema, ResponseSchema, type Push, type Response } from '../protocol/messages.js';
 import type { EngineConfig, EngineToHost, HostToEngine } from './engineChannel.js';
 
@@ -75,7 +76,22 @@ export class EngineHost {
 
   private start(): void {
     const generation = ++this.generation;
-    const channel = this.spawn();
+    let channel: EngineChannel;
+    try {
+      channel = this.spawn();
+    } catch (err) {
+      // Could not even start (a missing entry file): every request gets that error.
+      const reason = `it could not start: ${(err as Error).message}`;
+      const refuse = (m: HostToEngine) => {
+        const waiting = m.kind === 'request' ? this.pending.get(m.seq) : undefined;
+        if (m.kind !== 'request' || !waiting) return;
+        this.pending.delete(m.seq);
+        waiting.resolve(errorReply(waiting.id, 'engine-unavailable', `the engine ${reason}`));
+      };
+      this.channel = { post: refuse, onMessage() {}, onExit() {}, terminate: async () => {} };
+      this.onPush({ type: 'engine', state: 'crashed', message: `the engine ${reason}` });
+      return;
+    }
     this.channel = channel;
     channel.onMessage((raw) => {
       if (generation === this.generation) this.receive(raw as EngineToHost);
@@ -140,7 +156,7 @@ export const DEFAULT_ENGINE_ENTRY = fileURLToPath(new URL('./engineWorker.mjs', 
 export function workerThreadEngine(config: EngineConfig, entry: string = DEFAULT_ENGINE_ENTRY): SpawnEngine {
   return () => {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(entry, { workerData: { ...config, port: port2 }, transferList: [port2] });
+    const worker = new Worker(resolve(entry), { workerData: { ...config, port: port2 }, transferList: [port2] });
     let lastError: string | null = null;
     const exitListeners: ((reason: string) => void)[] = [];
     worker.on('error', (err) => {

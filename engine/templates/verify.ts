@@ -119,6 +119,8 @@ async function trainRun(
     },
   });
   const base = { name: run.name, label: run.label, steps: result.final?.steps ?? 0, elapsedMs: 0 };
+  // The same ref and seed give the same data, from the cache when trainGraph used our loader.
+  if (result.ok && !data) data = await loadData(run.graph.dataset, run.config.seed ?? 1).catch(() => null);
   if (!result.ok || !result.final || !result.model || !data) {
     result.model?.dispose();
     return { run: { ...base, metrics: {}, error: error ?? 'training did not finish', elapsedMs: Date.now() - started }, backend: '' };

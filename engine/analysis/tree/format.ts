@@ -1,4 +1,4 @@
-import type { LinearRule, TreeNode, TreeRuleText } from './types.js';
+import type { LinearRule, SplitNode, TreeNode, TreeRuleText } from './types.js';
 
 /** Three significant digits, no exponent for ordinary magnitudes, no trailing zeros. */
 export function formatNumber(v: number): string {
@@ -38,7 +38,13 @@ export function featureNames(d: number, given?: string[]): string[] {
 }
 
 /** Every root-to-leaf path as conditions and a conclusion (`conclude` words the leaf). */
-export function pathRules(nodes: TreeNode[], root: number | null, names: string[], conclude: (leaf: Extract<TreeNode, { kind: 'leaf' }>) => string): TreeRuleText[] {
+export function pathRules(
+  nodes: TreeNode[],
+  root: number | null,
+  names: string[],
+  conclude: (leaf: Extract<TreeNode, { kind: 'leaf' }>) => string,
+  condition: (split: SplitNode, holds: boolean) => string = (split, holds) => (holds ? split.rule.text : negatedText(split.rule, names)),
+): TreeRuleText[] {
   const out: TreeRuleText[] = [];
   if (root === null) return out;
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -48,8 +54,8 @@ export function pathRules(nodes: TreeNode[], root: number | null, names: string[
       out.push({ leaf: id, conditions, conclusion: conclude(node) });
       return;
     }
-    if (node.yes !== null) walk(node.yes, [...conditions, node.rule.text]);
-    if (node.no !== null) walk(node.no, [...conditions, negatedText(node.rule, names)]);
+    if (node.yes !== null) walk(node.yes, [...conditions, condition(node, true)]);
+    if (node.no !== null) walk(node.no, [...conditions, condition(node, false)]);
   };
   walk(root, []);
   return out;

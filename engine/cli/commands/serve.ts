@@ -37,12 +37,20 @@ export async function runServe(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Starts the server and prints where it is; null (with the reason printed) if it cannot start. */
-export async function serveAndReport(options: { port?: number; host?: string; expose?: boolean; workspaceDir?: string }) {
+/**
+ * Starts the server and prints where it is; null (with the reason printed) if it cannot
+ * start. With `anyFreePort`, a port in use is replaced by a free one (npm start).
+ */
+export async function serveAndReport(options: { port?: number; host?: string; expose?: boolean; workspaceDir?: string; anyFreePort?: boolean }) {
   const workspaceDir = resolve(options.workspaceDir ?? defaultWorkspaceDir());
   let server;
   try {
-    server = await startServer({ ...options, workspaceDir });
+    try {
+      server = await startServer({ ...options, workspaceDir });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !options.anyFreePort) throw err;
+      server = await startServer({ ...options, port: 0, workspaceDir });
+    }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'EADDRINUSE' ? `port ${options.port} is in use (another Tensorloom?); pick another with --port` : e.message;

@@ -33,7 +33,7 @@ export function createApp(options: CreateAppOptions): AppServices {
     validation,
     trainer,
     autosave: createAutosave(doc, () => engine.client),
-    workspace: workspaceFiles(engine.client),
+    workspace: workspaceFiles(() => engine.client),
     preload: options.preload ?? null,
     flow: { current: null },
     clipboard: { current: null, pastes: 0 },

@@ -14,7 +14,7 @@ const linear: NodeKindInfo = {
 
 describe('graph JSON schema', () => {
   it('lists node types and gives each kind its params with bounds and docs', () => {
-    const schema = graphJsonSchema([linear], [{ name: 'spirals', summary: 'Spirals', twoD: true, params: { noise: { kind: 'number', default: 0.1, min: 0, max: 1, doc: 'Jitter' } } }]) as any;
+    const schema = graphJsonSchema([linear], [{ name: 'spirals', summary: 'Spirals', doc: '', ownSplit: false, twoD: true, params: { noise: { kind: 'number', default: 0.1, min: 0, max: 1, doc: 'Jitter' } } }]) as any;
     const node = schema.properties.nodes.items;
     expect(node.properties.type.enum).toEqual(['Linear']);
     expect(node.allOf[0].if.properties.type.const).toBe('Linear');

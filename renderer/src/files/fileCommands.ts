@@ -66,7 +66,7 @@ export function openDocument(app: AppServices): void {
     if (hasPreloadFiles(app.preload)) {
       void app.preload.files
         .open()
-        .then((picked) => picked && openText(app, picked.text, { path: picked.path, name: baseName(picked.path) }))
+        .then((picked) => picked && openText(app, picked.text, { path: picked.path, name: picked.name }))
         .catch((err) => toast(app.view, describeFailure(err, 'Opening the file'), 'error'));
       return;
     }
@@ -105,7 +105,7 @@ export async function saveDocumentAs(app: AppServices): Promise<void> {
     const text = graphToText(app.doc.get().graph);
     try {
       const picked = await app.preload.files.saveAs(text, app.doc.get().file.name);
-      if (picked) await afterSave(app, { path: picked.path, name: baseName(picked.path) }, text);
+      if (picked) await afterSave(app, { path: picked.path, name: picked.name }, text);
     } catch (err) {
       toast(app.view, describeFailure(err, 'Saving'), 'error', 8000);
     }
@@ -117,8 +117,14 @@ export async function saveDocumentAs(app: AppServices): Promise<void> {
 export async function writeTo(app: AppServices, path: string): Promise<boolean> {
   const text = graphToText(app.doc.get().graph);
   try {
-    if (hasPreloadFiles(app.preload)) await app.preload.files.save(path, text);
-    else await app.workspace.write(path, text);
+    if (hasPreloadFiles(app.preload)) {
+      // The desktop app may ask where to save (a path it has not seen): null is a cancel.
+      const saved = await app.preload.files.save(path, text);
+      if (!saved) return false;
+      await afterSave(app, { path: saved.path, name: saved.name }, text);
+      return true;
+    }
+    await app.workspace.write(path, text);
     await afterSave(app, { path, name: baseName(path) }, text);
     return true;
   } catch (err) {
@@ -174,5 +180,17 @@ export async function offerRecovery(app: AppServices): Promise<void> {
       },
       onCancel: () => void app.autosave.clear(),
     },
+  });
+}
+
+/** Desktop only: reopens a file from the recent list (the menu passes its path). */
+export function openRecent(app: AppServices, path: string): void {
+  if (!hasPreloadFiles(app.preload)) return;
+  const files = app.preload.files;
+  confirmDiscard(app, () => {
+    void files
+      .openRecent(path)
+      .then((picked) => (picked ? openText(app, picked.text, { path: picked.path, name: picked.name }) : toast(app.view, `${path} is no longer on the recent list`, 'error')))
+      .catch((err) => toast(app.view, describeFailure(err, `Opening ${path}`), 'error'));
   });
 }

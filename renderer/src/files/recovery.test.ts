@@ -5,7 +5,7 @@ import { setParam } from '../doc/graphEdits.js';
 import { spiralGraph } from '../doc/testGraphs.js';
 import { fakeTransport } from '../engine/fakeEngine.js';
 import { createAutosave, decodeRecovery } from './recovery.js';
-import { checkWorkspacePath, normalizeEntries, withGraphSuffix } from './workspaceFiles.js';
+import { checkWorkspaceName, withGraphSuffix } from './workspaceFiles.js';
 
 function setup() {
   const saved = new Map<string, string>();
@@ -48,20 +48,13 @@ describe('autosave', () => {
   });
 });
 
-describe('workspace files', () => {
-  it('reads the listing in the shapes a server may send', () => {
-    expect(normalizeEntries({ entries: [{ name: 'b.loom.json' }, { name: 'sub', type: 'dir' }] }, '')).toEqual([
-      { name: 'sub', path: 'sub', dir: true },
-      { name: 'b.loom.json', path: 'b.loom.json', dir: false },
-    ]);
-    expect(normalizeEntries(['x.loom.json'], 'sub')).toEqual([{ name: 'x.loom.json', path: 'sub/x.loom.json', dir: false }]);
-  });
-
-  it('adds the graph suffix and refuses paths outside the workspace', () => {
+describe('workspace file names', () => {
+  it('adds the graph suffix and explains names the server would refuse', () => {
     expect(withGraphSuffix('spiral')).toBe('spiral.loom.json');
     expect(withGraphSuffix('a.json')).toBe('a.loom.json');
-    expect(checkWorkspacePath('../x.loom.json')).toMatch(/\.\./);
-    expect(checkWorkspacePath('/etc/passwd')).toMatch(/inside the workspace/);
-    expect(checkWorkspacePath('models/a.loom.json')).toBeNull();
+    expect(checkWorkspaceName('../x.loom.json')).toBe('give a file name without folders');
+    expect(checkWorkspaceName('.hidden.loom.json')).toBe('the name may not start with a dot');
+    expect(checkWorkspaceName('a?.loom.json')).toMatch(/may not contain/);
+    expect(checkWorkspaceName('my spiral.loom.json')).toBeNull();
   });
 });

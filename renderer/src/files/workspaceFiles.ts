@@ -1,72 +1,29 @@
 import type { EngineClient } from '../../../engine/protocol/client.js';
-
-export interface FileEntry {
-  name: string;
-  path: string;
-  dir: boolean;
-  size?: number;
-  modified?: number;
-}
+import { WORKSPACE_FILE_NAME, type WorkspaceFile } from '../../../engine/protocol/messages.js';
 
 /**
- * Files in the browser-mode server's workspace folder, through the engine protocol's
- * `files.list`, `files.read` and `files.write`. Replies are read leniently (a list or
- * `{entries}`, a string or `{text}`) so small protocol changes do not break the dialog.
+ * Graph files in the browser-mode server's workspace folder (flat: names ending in
+ * .loom.json, no folders), through the protocol's files.* methods.
  */
 export interface WorkspaceFiles {
-  list(dir?: string): Promise<FileEntry[]>;
-  read(path: string): Promise<string>;
-  write(path: string, text: string): Promise<void>;
+  list(): Promise<{ workspace: string; files: WorkspaceFile[] }>;
+  read(name: string): Promise<string>;
+  write(name: string, text: string): Promise<void>;
 }
 
-type LooseRequest = (method: string, params: unknown) => Promise<unknown>;
-
-export function workspaceFiles(client: EngineClient): WorkspaceFiles {
-  // The files.* methods belong to browser mode; they may be missing from the typed table.
-  const request = client.request.bind(client) as unknown as LooseRequest;
+export function workspaceFiles(client: () => EngineClient): WorkspaceFiles {
   return {
-    async list(dir) {
-      const reply = await request('files.list', dir ? { dir } : {});
-      return normalizeEntries(reply, dir ?? '');
+    async list() {
+      const reply = await client().request('files.list', {});
+      return { workspace: reply.workspace, files: [...reply.files].sort((a, b) => b.modifiedMs - a.modifiedMs) };
     },
-    async read(path) {
-      const reply = await request('files.read', { path });
-      if (typeof reply === 'string') return reply;
-      const text = (reply as { text?: unknown })?.text;
-      if (typeof text !== 'string') throw new Error(`files.read gave no text for "${path}"`);
-      return text;
+    async read(name) {
+      return (await client().request('files.read', { name })).text;
     },
-    async write(path, text) {
-      await request('files.write', { path, text });
+    async write(name, text) {
+      await client().request('files.write', { name, text });
     },
   };
-}
-
-export function normalizeEntries(reply: unknown, dir: string): FileEntry[] {
-  const raw = Array.isArray(reply) ? reply : ((reply as { entries?: unknown[]; files?: unknown[] })?.entries ?? (reply as { files?: unknown[] })?.files ?? []);
-  const entries: FileEntry[] = [];
-  for (const item of raw) {
-    if (typeof item === 'string') {
-      entries.push({ name: item.split('/').pop()!, path: joinPath(dir, item), dir: item.endsWith('/') });
-      continue;
-    }
-    const e = item as Record<string, unknown>;
-    const name = typeof e.name === 'string' ? e.name : typeof e.path === 'string' ? e.path.split('/').pop()! : null;
-    if (!name) continue;
-    const isDir = e.dir === true || e.isDirectory === true || e.type === 'dir' || e.type === 'directory' || e.kind === 'dir' || e.kind === 'directory';
-    entries.push({
-      name,
-      path: typeof e.path === 'string' ? e.path : joinPath(dir, name),
-      dir: isDir,
-      ...(typeof e.size === 'number' ? { size: e.size } : {}),
-      ...(typeof e.modified === 'number' ? { modified: e.modified } : typeof e.mtimeMs === 'number' ? { modified: e.mtimeMs } : {}),
-    });
-  }
-  return entries.sort((a, b) => Number(b.dir) - Number(a.dir) || a.name.localeCompare(b.name));
-}
-
-function joinPath(dir: string, name: string): string {
-  return dir ? `${dir.replace(/\/+$/, '')}/${name.replace(/\/+$/, '')}` : name.replace(/\/+$/, '');
 }
 
 /** Graph files end in .loom.json; a bare name gets the suffix. */
@@ -77,11 +34,12 @@ export function withGraphSuffix(name: string): string {
   return `${trimmed}.loom.json`;
 }
 
-/** A workspace path the server will accept: relative, no '..', no empty segments. */
-export function checkWorkspacePath(path: string): string | null {
-  if (!path.trim()) return 'type a file name';
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'use a path inside the workspace, not an absolute one';
-  if (path.split('/').some((seg) => seg === '..' || seg === '')) return 'the path may not contain ".." or empty parts';
-  if (/[\\:*?"<>|]/.test(path)) return 'the name may not contain \\ : * ? " < > |';
+/** Why the server would refuse this name, in words, or null when it is fine. */
+export function checkWorkspaceName(name: string): string | null {
+  if (!name.trim() || name.trim() === '.loom.json') return 'type a file name';
+  if (/[/\\]/.test(name)) return 'give a file name without folders';
+  if (name.startsWith('.')) return 'the name may not start with a dot';
+  if (/[:*?"<>|\u0000-\u001f]/u.test(name)) return 'the name may not contain : * ? " < > |';
+  if (!WORKSPACE_FILE_NAME.test(name)) return 'use a name of up to 200 characters ending in .loom.json';
   return null;
 }

@@ -1,5 +1,6 @@
-import type { NodeGroup } from '../../../engine/nodes/kind.js';
 import type { NodeKindInfo } from '../../../engine/protocol/messages.js';
+
+type NodeGroup = NodeKindInfo['group'];
 
 export const GROUP_ORDER: NodeGroup[] = ['Data', 'Layers', 'Activations', 'Structure', 'Mixture', 'Neural Interpreters', 'Losses'];
 

@@ -1,0 +1,25 @@
+{
+  "targets": [
+    {
+      "target_name": "tensorloom_native",
+      "sources": [
+        "src/addon.cc",
+        "src/matmul.cc",
+        "src/elementwise.cc",
+        "src/reduce.cc",
+        "src/optimizer.cc",
+        "src/gather.cc"
+      ],
+      "include_dirs": ["<!@(node blas.mjs include)"],
+      "libraries": ["<!@(node blas.mjs libs)"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-O3", "-ffp-contract=off", "-fno-math-errno", "-Wall", "-Wno-unused-parameter"],
+      "xcode_settings": {
+        "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O3", "-ffp-contract=off", "-fno-math-errno"],
+        "MACOSX_DEPLOYMENT_TARGET": "11.0"
+      }
+    }
+  ]
+}

@@ -1,0 +1,78 @@
+// Entry point of the addon: module registration, the scratch buffer, BLAS threads.
+#include "common.h"
+#include "blas.h"
+
+namespace tl {
+
+static napi_ref scratchRef = nullptr;
+static int32_t* scratchData = nullptr;
+static size_t scratchLength = 0;
+
+int32_t* scratch(size_t* length) {
+  *length = scratchLength;
+  return scratchData;
+}
+
+napi_value number(napi_env env, double v) {
+  napi_value out;
+  napi_create_double(env, v, &out);
+  return out;
+}
+
+void defineFunction(napi_env env, napi_value exports, const char* name, napi_callback cb) {
+  napi_value fn;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn);
+  napi_set_named_property(env, exports, name, fn);
+}
+
+void defineNameList(napi_env env, napi_value exports, const char* name, const char* const* names, size_t count) {
+  napi_value list;
+  napi_create_array_with_length(env, count, &list);
+  for (size_t i = 0; i < count; i++) {
+    napi_value s;
+    napi_create_string_utf8(env, names[i], NAPI_AUTO_LENGTH, &s);
+    napi_set_element(env, list, static_cast<uint32_t>(i), s);
+  }
+  napi_set_named_property(env, exports, name, list);
+}
+
+// setScratch(Int32Array): kept alive by a reference, its memory read by the kernels.
+static napi_value SetScratch(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t len = 0;
+  int32_t* data = a.i32(0, &len);
+  TL_CHECK(env, data != nullptr, "setScratch expects an Int32Array");
+  if (scratchRef) napi_delete_reference(env, scratchRef);
+  napi_create_reference(env, a.argv[0], 1, &scratchRef);
+  scratchData = data;
+  scratchLength = len;
+  return nullptr;
+}
+
+// setThreads(n): BLAS worker threads (OpenBLAS); returns the count in effect.
+static napi_value SetThreads(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  int n = static_cast<int>(a.integer(0));
+  if (n > 0) blasSetThreads(n);
+  return number(env, blasThreads());
+}
+
+static napi_value BlasInfo(napi_env env, napi_callback_info) {
+  napi_value s;
+  napi_create_string_utf8(env, blasDescription(), NAPI_AUTO_LENGTH, &s);
+  return s;
+}
+
+}  // namespace tl
+
+NAPI_MODULE_INIT() {
+  tl::defineFunction(env, exports, "setScratch", tl::SetScratch);
+  tl::defineFunction(env, exports, "setThreads", tl::SetThreads);
+  tl::defineFunction(env, exports, "blasInfo", tl::BlasInfo);
+  tl::defineMatmul(env, exports);
+  tl::defineElementwise(env, exports);
+  tl::defineReduce(env, exports);
+  tl::defineOptimizer(env, exports);
+  tl::defineGather(env, exports);
+  return exports;
+}

@@ -1,0 +1,118 @@
+// Batched matrix products through BLAS sgemm. Transposed operands are passed to BLAS as
+// transposed, never copied; a batch-broadcast right operand folds the batch into rows.
+#include <cstring>
+#include "common.h"
+#include "blas.h"
+#include "activation.h"
+
+namespace tl {
+
+static const char* const kActivations[] = {"linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu"};
+
+void activateInPlace(float* x, size_t n, int act, float alpha) {
+  switch (act) {
+    case ACT_RELU:
+      for (size_t i = 0; i < n; i++) x[i] = reluf(x[i]);
+      break;
+    case ACT_RELU6:
+      for (size_t i = 0; i < n; i++) x[i] = relu6f(x[i]);
+      break;
+    case ACT_ELU:
+      for (size_t i = 0; i < n; i++) x[i] = eluf(x[i]);
+      break;
+    case ACT_SIGMOID:
+      for (size_t i = 0; i < n; i++) x[i] = sigmoidf(x[i]);
+      break;
+    case ACT_LEAKYRELU:
+      for (size_t i = 0; i < n; i++) x[i] = leakyf(x[i], alpha);
+      break;
+    default:
+      break;
+  }
+}
+
+enum BiasMode { BIAS_NONE = 0, BIAS_COLUMNS, BIAS_SCALAR, BIAS_MATRIX, BIAS_FULL };
+
+// out[b] = op(A[b]) · op(B[b]) (+ bias, then activation) for b < batch.
+// matmul(a, b, out, batch, aBatch, bBatch, m, n, k, transA, transB, bias?, biasMode, act, alpha)
+static napi_value Matmul(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t aLen, bLen, outLen, biasLen = 0;
+  const float* A = a.f32(0, &aLen);
+  const float* B = a.f32(1, &bLen);
+  float* C = a.f32(2, &outLen);
+  TL_CHECK(env, A && B && C, "matmul expects Float32Arrays a, b, out");
+  const int64_t batch = a.integer(3), aBatch = a.integer(4), bBatch = a.integer(5);
+  const int64_t m = a.integer(6), n = a.integer(7), k = a.integer(8);
+  const bool transA = a.integer(9) != 0, transB = a.integer(10) != 0;
+  const float* bias = a.isNullish(11) ? nullptr : a.f32(11, &biasLen);
+  const int biasMode = bias ? static_cast<int>(a.integer(12)) : BIAS_NONE;
+  const int act = static_cast<int>(a.integer(13));
+  const float alpha = static_cast<float>(a.num(14));
+  TL_CHECK(env, batch >= 1 && m >= 0 && n >= 0 && k >= 0, "matmul: bad sizes");
+  TL_CHECK(env, (aBatch == 1 || aBatch == batch) && (bBatch == 1 || bBatch == batch), "matmul: batch must broadcast");
+  TL_CHECK(env, aLen >= static_cast<size_t>(aBatch * m * k) && bLen >= static_cast<size_t>(bBatch * k * n) &&
+                    outLen >= static_cast<size_t>(batch * m * n),
+           "matmul: arrays are smaller than their shapes");
+  const size_t mn = static_cast<size_t>(m * n);
+  const size_t needBias[] = {0, static_cast<size_t>(n), 1, mn, static_cast<size_t>(batch) * mn};
+  TL_CHECK(env, biasMode >= BIAS_NONE && biasMode <= BIAS_FULL && biasLen >= needBias[biasMode], "matmul: bias does not fit");
+  TL_CHECK(env, act >= 0 && act < ACT_COUNT, "matmul: unknown activation");
+
+  if (m == 0 || n == 0) return nullptr;
+  if (k == 0) {
+    std::memset(C, 0, sizeof(float) * batch * mn);
+  } else {
+    const CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
+    const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
+    const int lda = static_cast<int>(transA ? m : k), ldb = static_cast<int>(transB ? k : n);
+    if (batch > 1 && bBatch == 1 && aBatch == batch && !transA) {
+      // [batch, m, k] rows are one [batch·m, k] matrix when B is shared.
+      cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(batch * m), static_cast<int>(n), static_cast<int>(k), 1.f, A, lda,
+                  B, ldb, 0.f, C, static_cast<int>(n));
+    } else {
+      for (int64_t i = 0; i < batch; i++) {
+        const float* Ai = A + (aBatch == 1 ? 0 : i) * m * k;
+        const float* Bi = B + (bBatch == 1 ? 0 : i) * k * n;
+        cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.f, Ai, lda, Bi,
+                    ldb, 0.f, C + i * mn, static_cast<int>(n));
+      }
+    }
+  }
+  // Epilogue: bias then activation, in one pass over each row while it is in cache.
+  const size_t rows = static_cast<size_t>(batch * m), cols = static_cast<size_t>(n);
+  for (size_t r = 0; r < rows; r++) {
+    float* row = C + r * cols;
+    switch (biasMode) {
+      case BIAS_COLUMNS:
+        for (size_t c = 0; c < cols; c++) row[c] += bias[c];
+        break;
+      case BIAS_SCALAR: {
+        const float s = bias[0];
+        for (size_t c = 0; c < cols; c++) row[c] += s;
+        break;
+      }
+      case BIAS_MATRIX: {
+        const float* br = bias + (r % static_cast<size_t>(m)) * cols;
+        for (size_t c = 0; c < cols; c++) row[c] += br[c];
+        break;
+      }
+      case BIAS_FULL: {
+        const float* br = bias + r * cols;
+        for (size_t c = 0; c < cols; c++) row[c] += br[c];
+        break;
+      }
+      default:
+        break;
+    }
+    if (act != ACT_LINEAR) activateInPlace(row, cols, act, alpha);
+  }
+  return nullptr;
+}
+
+void defineMatmul(napi_env env, napi_value exports) {
+  defineFunction(env, exports, "matmul", Matmul);
+  defineNameList(env, exports, "activations", kActivations, ACT_COUNT);
+}
+
+}  // namespace tl

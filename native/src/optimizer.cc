@@ -1,0 +1,78 @@
+// One-pass optimizer arithmetic: the Adam/AdamW update of one variable, and the sum of
+// squares behind the global gradient norm. Each step is computed in float32 in the same
+// order as the tensor ops of engine/train/optimizers.ts (no FMA contraction; see
+// binding.gyp), so the fused update follows the unfused one to the last bit or so.
+#include <cmath>
+#include "common.h"
+
+namespace tl {
+
+// adam(w, g, m, v, wOut, mOut, vOut, stepSize, beta1, beta2, bc2Sqrt, eps, weightDecay, lr, decoupled)
+// Outputs may alias inputs (in-place update).
+static napi_value Adam(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t n, gn, mn, vn, wo, mo, vo;
+  const float* w = a.f32(0, &n);
+  const float* g = a.f32(1, &gn);
+  const float* m = a.f32(2, &mn);
+  const float* v = a.f32(3, &vn);
+  float* wOut = a.f32(4, &wo);
+  float* mOut = a.f32(5, &mo);
+  float* vOut = a.f32(6, &vo);
+  TL_CHECK(env, w && g && m && v && wOut && mOut && vOut, "adam expects seven Float32Arrays");
+  TL_CHECK(env, gn == n && mn == n && vn == n && wo == n && mo == n && vo == n, "adam: arrays differ in length");
+  const float stepSize = static_cast<float>(a.num(7));
+  const float beta1 = static_cast<float>(a.num(8));
+  const float beta2 = static_cast<float>(a.num(9));
+  const float bc2Sqrt = static_cast<float>(a.num(10));
+  const float eps = static_cast<float>(a.num(11));
+  const double wdD = a.num(12), lrD = a.num(13);
+  const bool decoupled = a.integer(14) != 0;
+  // The same float32 constants tf.scalar would make of these JavaScript numbers.
+  const float oneMinusB1 = static_cast<float>(1.0 - a.num(8));
+  const float oneMinusB2 = static_cast<float>(1.0 - a.num(9));
+  const float wd = static_cast<float>(wdD);
+  const float decay = static_cast<float>(1.0 - lrD * wdD);
+  const bool hasDecay = wdD != 0.0;
+  for (size_t i = 0; i < n; i++) {
+    float gi = g[i];
+    float base = w[i];
+    if (hasDecay) {
+      if (decoupled) base = w[i] * decay;
+      else gi = gi + w[i] * wd;
+    }
+    const float mi = m[i] * beta1 + gi * oneMinusB1;
+    const float vi = v[i] * beta2 + (gi * gi) * oneMinusB2;
+    const float denom = std::sqrt(vi) / bc2Sqrt + eps;
+    mOut[i] = mi;
+    vOut[i] = vi;
+    wOut[i] = base - (mi / denom) * stepSize;
+  }
+  return nullptr;
+}
+
+// sumSquares(x): Σ x² in double (no overflow for any float32), NaN or ∞ if any entry is.
+static napi_value SumSquares(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t n;
+  const float* x = a.f32(0, &n);
+  TL_CHECK(env, x, "sumSquares expects a Float32Array");
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const double a0 = x[i], a1 = x[i + 1], a2 = x[i + 2], a3 = x[i + 3];
+    s0 += a0 * a0;
+    s1 += a1 * a1;
+    s2 += a2 * a2;
+    s3 += a3 * a3;
+  }
+  for (; i < n; i++) s0 += static_cast<double>(x[i]) * x[i];
+  return number(env, (s0 + s1) + (s2 + s3));
+}
+
+void defineOptimizer(napi_env env, napi_value exports) {
+  defineFunction(env, exports, "adam", Adam);
+  defineFunction(env, exports, "sumSquares", SumSquares);
+}
+
+}  // namespace tl

@@ -1,0 +1,168 @@
+// Reductions over one contiguous run of axes, seen as [outer, n, inner]: no transpose
+// is needed for the common cases (last axes, or the batch axis of a bias gradient).
+// Sums accumulate in double, as the cpu backend's JavaScript does.
+#include <cmath>
+#include <vector>
+#include "common.h"
+
+namespace tl {
+
+static const char* const kReduce[] = {"Sum", "Mean", "Max", "Min", "Prod"};
+enum Reduce { R_SUM, R_MEAN, R_MAX, R_MIN, R_PROD, R_COUNT };
+static const char* const kArgReduce[] = {"ArgMax", "ArgMin"};
+
+// NaN wins, as in the cpu backend's max/min.
+static inline double pickMax(double acc, double v) { return (v != v || v > acc) ? v : acc; }
+static inline double pickMin(double acc, double v) { return (v != v || v < acc) ? v : acc; }
+
+// reduce(op, x, out, outer, n, inner)
+static napi_value ReduceOp(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t xn, on;
+  const int op = static_cast<int>(a.integer(0));
+  const float* x = a.f32(1, &xn);
+  float* out = a.f32(2, &on);
+  const int64_t outer = a.integer(3), n = a.integer(4), inner = a.integer(5);
+  TL_CHECK(env, x && out, "reduce expects Float32Arrays x and out");
+  TL_CHECK(env, op >= 0 && op < R_COUNT, "reduce: unknown op");
+  TL_CHECK(env, outer >= 0 && n >= 0 && inner >= 0 && static_cast<size_t>(outer * n * inner) <= xn &&
+                    static_cast<size_t>(outer * inner) <= on,
+           "reduce: arrays are smaller than their shapes");
+  const double init = op == R_MAX ? -INFINITY : op == R_MIN ? INFINITY : op == R_PROD ? 1.0 : 0.0;
+  if (n == 0) {
+    for (int64_t i = 0; i < outer * inner; i++) out[i] = op == R_MEAN ? NAN : static_cast<float>(init);
+    return nullptr;
+  }
+  if (inner == 1) {
+    for (int64_t o = 0; o < outer; o++) {
+      const float* row = x + o * n;
+      double acc = init;
+      switch (op) {
+        case R_SUM:
+        case R_MEAN: {
+          // Four partial sums let the loop pipeline; the order differs from a plain loop
+          // only in rounding far below float32's precision.
+          double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          int64_t j = 0;
+          for (; j + 4 <= n; j += 4) {
+            s0 += row[j];
+            s1 += row[j + 1];
+            s2 += row[j + 2];
+            s3 += row[j + 3];
+          }
+          for (; j < n; j++) s0 += row[j];
+          acc = (s0 + s1) + (s2 + s3);
+          if (op == R_MEAN) acc /= static_cast<double>(n);
+          break;
+        }
+        case R_MAX:
+          for (int64_t j = 0; j < n; j++) acc = pickMax(acc, row[j]);
+          break;
+        case R_MIN:
+          for (int64_t j = 0; j < n; j++) acc = pickMin(acc, row[j]);
+          break;
+        case R_PROD:
+          for (int64_t j = 0; j < n; j++) acc *= row[j];
+          break;
+      }
+      out[o] = static_cast<float>(acc);
+    }
+    return nullptr;
+  }
+  // inner > 1: accumulate whole rows, which keeps the inner loop contiguous.
+  std::vector<double> acc(static_cast<size_t>(inner));
+  for (int64_t o = 0; o < outer; o++) {
+    std::fill(acc.begin(), acc.end(), init);
+    const float* block = x + o * n * inner;
+    for (int64_t j = 0; j < n; j++) {
+      const float* row = block + j * inner;
+      switch (op) {
+        case R_SUM:
+        case R_MEAN:
+          for (int64_t i = 0; i < inner; i++) acc[i] += row[i];
+          break;
+        case R_MAX:
+          for (int64_t i = 0; i < inner; i++) acc[i] = pickMax(acc[i], row[i]);
+          break;
+        case R_MIN:
+          for (int64_t i = 0; i < inner; i++) acc[i] = pickMin(acc[i], row[i]);
+          break;
+        case R_PROD:
+          for (int64_t i = 0; i < inner; i++) acc[i] *= row[i];
+          break;
+      }
+    }
+    float* dst = out + o * inner;
+    const double scale = op == R_MEAN ? 1.0 / static_cast<double>(n) : 1.0;
+    for (int64_t i = 0; i < inner; i++) dst[i] = static_cast<float>(op == R_MEAN ? acc[i] * scale : acc[i]);
+  }
+  return nullptr;
+}
+
+// argReduce(op, x, out Int32Array, outer, n, inner): first index of the max (0) or min (1),
+// NaN ignored unless it comes first, as in the cpu backend.
+static napi_value ArgReduce(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t xn, on;
+  const int op = static_cast<int>(a.integer(0));
+  const float* x = a.f32(1, &xn);
+  int32_t* out = a.i32(2, &on);
+  const int64_t outer = a.integer(3), n = a.integer(4), inner = a.integer(5);
+  TL_CHECK(env, x && out, "argReduce expects a Float32Array x and an Int32Array out");
+  TL_CHECK(env, n >= 1 && outer >= 0 && inner >= 1 && static_cast<size_t>(outer * n * inner) <= xn &&
+                    static_cast<size_t>(outer * inner) <= on,
+           "argReduce: arrays are smaller than their shapes");
+  for (int64_t o = 0; o < outer; o++) {
+    for (int64_t i = 0; i < inner; i++) {
+      const float* base = x + o * n * inner + i;
+      float best = base[0];
+      int32_t at = 0;
+      for (int64_t j = 1; j < n; j++) {
+        const float v = base[j * inner];
+        if (op == 0 ? v > best : v < best) {
+          best = v;
+          at = static_cast<int32_t>(j);
+        }
+      }
+      out[o * inner + i] = at;
+    }
+  }
+  return nullptr;
+}
+
+// softmax(x, out, rows, cols) over the last axis, max-shifted.
+static napi_value Softmax(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t xn, on;
+  const float* x = a.f32(0, &xn);
+  float* out = a.f32(1, &on);
+  const int64_t rows = a.integer(2), cols = a.integer(3);
+  TL_CHECK(env, x && out && rows >= 0 && cols >= 0 && static_cast<size_t>(rows * cols) <= xn &&
+                    static_cast<size_t>(rows * cols) <= on,
+           "softmax: arrays are smaller than their shapes");
+  for (int64_t r = 0; r < rows; r++) {
+    const float* in = x + r * cols;
+    float* o = out + r * cols;
+    double m = -INFINITY;
+    for (int64_t c = 0; c < cols; c++) m = pickMax(m, in[c]);
+    const float mf = static_cast<float>(m);
+    double sum = 0;
+    for (int64_t c = 0; c < cols; c++) {
+      o[c] = std::exp(in[c] - mf);
+      sum += o[c];
+    }
+    const float sf = static_cast<float>(sum);
+    for (int64_t c = 0; c < cols; c++) o[c] = o[c] / sf;
+  }
+  return nullptr;
+}
+
+void defineReduce(napi_env env, napi_value exports) {
+  defineFunction(env, exports, "reduce", ReduceOp);
+  defineFunction(env, exports, "argReduce", ArgReduce);
+  defineFunction(env, exports, "softmax", Softmax);
+  defineNameList(env, exports, "reduceOps", kReduce, R_COUNT);
+  defineNameList(env, exports, "argReduceOps", kArgReduce, 2);
+}
+
+}  // namespace tl

@@ -1,0 +1,94 @@
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { AppContext, useDoc, useEngineState, useView } from './app/context.js';
+import type { AppServices } from './app/services.js';
+import { useShortcuts } from './app/useShortcuts.js';
+import { useMenu } from './app/useMenu.js';
+import { Canvas } from './canvas/Canvas.js';
+import { offerRecovery } from './files/fileCommands.js';
+import { Palette } from './palette/Palette.js';
+import { ModalHost } from './shell/Modals.js';
+import { ProblemsPanel } from './shell/ProblemsPanel.js';
+import { CodePane, ReadmePane, RightPanel, Toasts } from './shell/SidePanes.js';
+import { StatusBar } from './shell/StatusBar.js';
+import { TopBar } from './shell/TopBar.js';
+import { resolveTheme } from './view/viewStore.js';
+
+const AUTOSAVE_MS = 4000;
+export const THEME_KEY = 'tensorloom.theme';
+
+function subscribeDark(cb: () => void) {
+  const mq = window.matchMedia('(prefers-color-scheme: dark)');
+  mq.addEventListener('change', cb);
+  return () => mq.removeEventListener('change', cb);
+}
+
+/** Applies the theme to <html data-theme> and remembers an explicit choice. */
+function useTheme() {
+  const choice = useView((s) => s.theme);
+  const prefersDark = useSyncExternalStore(subscribeDark, () => window.matchMedia('(prefers-color-scheme: dark)').matches);
+  useEffect(() => {
+    document.documentElement.dataset.theme = resolveTheme(choice, prefersDark);
+    if (choice !== 'system') localStorage.setItem(THEME_KEY, choice);
+  }, [choice, prefersDark]);
+}
+
+/** The window title shows the file and an unsaved mark. */
+function useTitle(app: AppServices) {
+  const file = useDoc((s) => s.file);
+  useDoc((s) => s.graph);
+  const dirty = app.doc.isDirty();
+  useEffect(() => {
+    document.title = `${dirty ? '● ' : ''}${file.name} — Tensorloom`;
+    app.preload?.setTitle?.(file.name, dirty);
+  }, [app, file, dirty]);
+}
+
+/** On the first connection: offer to restore unsaved work, then autosave every few seconds. */
+function useRecovery(app: AppServices) {
+  const connection = useEngineState((s) => s.connection);
+  const offered = useRef(false);
+  useEffect(() => {
+    if (connection !== 'open' || offered.current) return;
+    offered.current = true;
+    void offerRecovery(app).finally(() => app.autosave.start(AUTOSAVE_MS));
+  }, [app, connection]);
+  useEffect(() => () => app.autosave.stop(), [app]);
+}
+
+function Shell({ app }: { app: AppServices }) {
+  useShortcuts(app);
+  useMenu(app);
+  useTheme();
+  useTitle(app);
+  useRecovery(app);
+  const problemsOpen = useView((s) => s.showProblems);
+  return (
+    <div className={problemsOpen ? 'app' : 'app problems-closed'}>
+      <TopBar />
+      <main className="workspace">
+        <Palette />
+        <div className="center">
+          <ReadmePane />
+          <Canvas />
+          <CodePane />
+        </div>
+        <RightPanel />
+      </main>
+      <ProblemsPanel />
+      <StatusBar />
+      <ModalHost />
+      <Toasts />
+    </div>
+  );
+}
+
+export function App({ app }: { app: AppServices }) {
+  return (
+    <AppContext.Provider value={app}>
+      <ReactFlowProvider>
+        <Shell app={app} />
+      </ReactFlowProvider>
+    </AppContext.Provider>
+  );
+}

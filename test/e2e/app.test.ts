@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { buildRendererIfStale, launchChromium, screenshot, startServe, type Served } from './harness.js';
+
+/**
+ * The app in Debian's Chromium against `tensorloom serve`: what a workshop participant
+ * does, click by click. The tests run in order and build on each other's graph.
+ */
+let served: Served;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  buildRendererIfStale();
+  [served, browser] = await Promise.all([startServe(), launchChromium()]);
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/favicon|Failed to load resource/.test(m.text())) pageErrors.push(m.text());
+  });
+  await page.goto(served.url);
+  await page.getByTestId('palette-item-Input').waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+const poll = <T>(fn: () => Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
+
+async function dropKind(type: string, x: number, y: number): Promise<void> {
+  await page.getByTestId(`palette-item-${type}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
+}
+
+async function connect(source: string, sourcePort: string, target: string, targetPort: string): Promise<void> {
+  const from = (await page.getByTestId(`handle-${source}-out-${sourcePort}`).boundingBox())!;
+  const to = (await page.getByTestId(`handle-${target}-in-${targetPort}`).boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+const edgeShapes = () => page.getByTestId('edge-shape').allTextContents();
+const problemCount = async () => Number(await page.getByTestId('problems').getAttribute('data-count'));
+const graph = () => page.evaluate(() => (window as any).tensorloom_app.doc.get().graph);
+
+async function selectNode(id: string): Promise<void> {
+  await page.getByTestId(`node-${id}`).locator('.loom-node__header').click();
+  await page.getByTestId('tab-node').click();
+}
+
+async function setParam(name: string, value: string): Promise<void> {
+  const field = page.getByTestId('inspector').getByTestId(`param-${name}`);
+  await field.fill(value);
+  await field.press('Enter');
+}
+
+describe('Tensorloom in the browser', () => {
+  it('builds the spiral classifier from the palette, with a shape on every edge', async () => {
+    await dropKind('Input', 110, 140);
+    await dropKind('Linear', 340, 140);
+    await dropKind('ReLU', 570, 140);
+    await dropKind('Linear', 340, 360);
+    await dropKind('CrossEntropy', 590, 380);
+    await poll(async () => (await graph()).nodes.map((n: { id: string }) => n.id)).toEqual(['input1', 'linear1', 'relu1', 'linear2', 'crossentropy1']);
+
+    await connect('input1', 'x', 'linear1', 'in');
+    await connect('linear1', 'out', 'relu1', 'in');
+    await connect('relu1', 'out', 'linear2', 'in');
+    await connect('linear2', 'out', 'crossentropy1', 'logits');
+    await connect('input1', 'y', 'crossentropy1', 'labels');
+    await poll(async () => (await graph()).edges.length).toBe(5);
+
+    await selectNode('linear1');
+    await setParam('units', '64');
+    await selectNode('linear2');
+    await setParam('units', '2');
+    await poll(() => page.getByTestId('inspector').locator('h2').textContent()).toBe('Linear');
+
+    await poll(edgeShapes).toEqual(['[B×2]', '[B×64]', '[B×64]', '[B×2]', '[B] int32']);
+    await poll(problemCount).toBe(0);
+    await page.mouse.click(700, 700); // deselect: a clean picture of the graph
+    await screenshot(page, 'canvas');
+  });
+
+  it('shows a shape error on the node, and undo and redo take it away and back', async () => {
+    // Labels (int32 class ids) into a Linear layer: a shape rule refuses them.
+    await connect('input1', 'y', 'linear1', 'in');
+    const node = page.getByTestId('node-linear1');
+    await poll(() => node.getAttribute('data-errors')).not.toBe('0');
+    await poll(() => node.getAttribute('class')).toMatch(/has-error/);
+    await node.hover();
+    await poll(() => page.getByTestId('node-problems-linear1').textContent()).toContain('float32');
+    expect(await problemCount()).toBeGreaterThan(0);
+    await screenshot(page, 'shape-error');
+
+    await page.mouse.click(700, 700);
+    await page.keyboard.press('Control+Z');
+    await poll(() => node.getAttribute('data-errors')).toBe('0');
+    await poll(edgeShapes).toEqual(['[B×2]', '[B×64]', '[B×64]', '[B×2]', '[B] int32']);
+    await poll(problemCount).toBe(0);
+
+    await page.keyboard.press('Control+Shift+Z');
+    await poll(() => node.getAttribute('data-errors')).not.toBe('0');
+    await page.getByTestId('undo-button').click();
+    await poll(() => node.getAttribute('data-errors')).toBe('0');
+    expect((await graph()).edges).toContainEqual({ source: 'input1', sourcePort: 'x', target: 'linear1' });
+  });
+
+  it('trains on spirals: the loss chart falls and test accuracy passes 90%', async () => {
+    await page.getByTestId('tab-train').click();
+    const epochs = page.getByTestId('train-epochs');
+    await epochs.fill('30');
+    await epochs.press('Enter');
+    await page.getByTestId('train-button').click();
+    await poll(() => page.getByTestId('run-status').textContent(), 90_000).toBe('Done');
+    const chart = page.getByTestId('loss-chart');
+    await poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(20);
+    const first = Number(await chart.getAttribute('data-first'));
+    const last = Number(await chart.getAttribute('data-last'));
+    expect(last).toBeLessThan(first * 0.6);
+    const accuracy = Number(await page.getByTestId('test-accuracy').getAttribute('data-value'));
+    expect(accuracy).toBeGreaterThan(0.9);
+    await poll(() => page.getByTestId('status-backend').textContent()).not.toContain('chosen when');
+    await page.getByTestId('boundary').waitFor({ timeout: 15_000 });
+    await page.getByTestId('confusion').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'training');
+    await page.getByTestId('boundary').scrollIntoViewIfNeeded();
+    await screenshot(page, 'training-boundary');
+  });
+
+  it('inspects a trained node: activations, weights and their histograms', async () => {
+    await selectNode('linear1');
+    const inspection = page.getByTestId('inspection');
+    await inspection.scrollIntoViewIfNeeded();
+    await inspection.locator('figure').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await screenshot(page, 'inspection');
+  });
+
+  it('saves, reloads the page, reopens the file and shows the same graph', async () => {
+    const before = await graph();
+    await page.keyboard.press('Control+S');
+    const name = page.getByTestId('file-name-input');
+    await name.fill('spiral-e2e');
+    await page.getByTestId('file-save-confirm').click();
+    await poll(() => page.getByTestId('file-name').textContent()).toBe('spiral-e2e.loom.json');
+    await poll(() => page.getByTestId('dirty-mark').count()).toBe(0);
+
+    await page.reload();
+    await page.getByTestId('palette-item-Input').waitFor();
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('confirm-dialog').count()).toBe(0); // saved work: nothing to recover
+    await page.getByTestId('action-file.open').click();
+    await page.getByTestId('file-spiral-e2e.loom.json').click();
+    await poll(() => page.getByTestId('file-name').textContent()).toBe('spiral-e2e.loom.json');
+    expect(await graph()).toEqual(before);
+    await poll(edgeShapes).toEqual(['[B×2]', '[B×64]', '[B×64]', '[B×2]', '[B] int32']);
+    await poll(() => page.locator('.react-flow__node').count()).toBe(5);
+  });
+
+  it('shows the graph as JSON and applies text edits to the canvas', async () => {
+    await page.getByTestId('code-toggle').click();
+    const code = page.getByTestId('code-view');
+    await code.locator('.monaco-editor').waitFor({ timeout: 30_000 });
+    await poll(() => code.locator('.view-lines').textContent()).toContain('"tensorloom.graph"');
+    await screenshot(page, 'code-view');
+    await page.getByTestId('code-toggle').click();
+  });
+
+  it('opens every template with no problem listed', async () => {
+    await page.getByTestId('templates-button').click();
+    await page.getByTestId('templates-dialog').waitFor();
+    const names = (await page.locator('[data-testid^="template-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!))).filter((id) => id !== 'templates-dialog');
+    await screenshot(page, 'templates');
+    await page.keyboard.press('Escape');
+    for (const id of names) {
+      await page.getByTestId('templates-button').click();
+      await page.getByTestId(id).click();
+      await page.getByTestId('readme').waitFor();
+      await poll(problemCount).toBe(0);
+      await poll(() => page.getByTestId('problems').textContent()).toContain('none');
+      if (id === names[0]) await screenshot(page, 'template');
+    }
+  });
+
+  it('reads well in the dark theme', async () => {
+    await page.getByTestId('theme-toggle').click();
+    await poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await page.getByTestId('tab-train').click();
+    await screenshot(page, 'dark');
+    await page.getByTestId('theme-toggle').click();
+  });
+
+  it('raised no error in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

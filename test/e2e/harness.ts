@@ -1,0 +1,95 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+
+/** Newest modification time under the given paths (files and folders, recursively). */
+function newestMtime(paths: string[]): number {
+  let newest = 0;
+  const visit = (p: string) => {
+    const s = statSync(p);
+    if (s.isDirectory()) {
+      for (const name of readdirSync(p)) if (name !== 'node_modules') visit(join(p, name));
+    } else newest = Math.max(newest, s.mtimeMs);
+  };
+  for (const p of paths) if (existsSync(p)) visit(p);
+  return newest;
+}
+
+/** Builds dist-renderer/ once when any renderer or shared engine source is newer than it. */
+export function buildRendererIfStale(): void {
+  const built = join(ROOT, 'dist-renderer', 'index.html');
+  const sources = ['renderer', 'vite.config.ts', 'engine/protocol', 'engine/graph', 'engine/nodes/params.ts', 'engine/shapes', 'engine/train/events.ts'].map((p) => join(ROOT, p));
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(sources)) return;
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface Served {
+  url: string;
+  workspace: string;
+  home: string;
+  stop(): Promise<void>;
+}
+
+/** `tensorloom serve --port 0` with its own workspace and TENSORLOOM_HOME, as a user starts it. */
+export async function startServe(): Promise<Served> {
+  const root = mkdtempSync(join(tmpdir(), 'tensorloom-e2e-'));
+  const workspace = join(root, 'workspace');
+  const home = join(root, 'home');
+  mkdirSync(workspace);
+  mkdirSync(home);
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'tensorloom.mjs'), 'serve', '--port', '0', '--workspace', workspace], {
+    cwd: ROOT,
+    env: { ...process.env, TENSORLOOM_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tensorloom serve did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /running at (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`tensorloom serve exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    workspace,
+    home,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}

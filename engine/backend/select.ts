@@ -2,10 +2,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { tf } from '../tf.js';
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
-/** Best first: native TensorFlow with CUDA, native TensorFlow on the CPU, WASM (SIMD), plain JS. */
-export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+/**
+ * Best first: native TensorFlow with CUDA, native TensorFlow on the CPU, our own native
+ * addon over BLAS (native/, built at install where OpenBLAS and a compiler exist), WASM
+ * (SIMD), plain JS.
+ */
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu'];
 
 export interface BackendReport {
   /** The backend in use. */
@@ -19,6 +23,7 @@ export interface BackendReport {
 const LABELS: Record<BackendName, string> = {
   'tensorflow-gpu': 'TensorFlow native (GPU, CUDA)',
   tensorflow: 'TensorFlow native (CPU)',
+  native: 'native (C++ and BLAS)',
   wasm: 'WebAssembly (SIMD)',
   cpu: 'plain JavaScript (CPU)',
 };
@@ -29,9 +34,12 @@ let current: BackendReport | null = null;
 /**
  * Picks the best backend that loads here, or the one asked for, and says why each
  * better one was skipped. tfjs-node(-gpu) are optional dependencies: where their
- * native library could not be installed, importing them fails and we fall back.
+ * native library could not be installed, importing them fails and we fall back; the
+ * same holds for our native addon where it was not built. Without an explicit request,
+ * the environment variable TENSORLOOM_BACKEND (a backend name) is the request.
  */
 export async function initBackend(requested?: BackendName): Promise<BackendReport> {
+  requested ??= backendFromEnvironment();
   if (current && (!requested || current.name === requested)) return current;
   const candidates = requested ? [requested] : BACKEND_ORDER;
   const skipped: BackendReport['skipped'] = [];
@@ -62,6 +70,11 @@ async function activate(name: BackendName): Promise<void> {
     case 'tensorflow':
       await import('@tensorflow/tfjs-node' as string);
       break;
+    case 'native': {
+      const { registerNativeBackend } = await import('./native/backend.js');
+      registerNativeBackend();
+      break;
+    }
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       // In Node the .wasm files are read from the package folder, not fetched.
@@ -94,6 +107,18 @@ function explain(name: BackendName, err: unknown): string {
 }
 
 export function parseBackendName(value: string): BackendName | null {
-  const aliases: Record<string, BackendName> = { gpu: 'tensorflow-gpu', node: 'tensorflow', native: 'tensorflow', 'tensorflow-gpu': 'tensorflow-gpu', tensorflow: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+  const aliases: Record<string, BackendName> = {
+    gpu: 'tensorflow-gpu', node: 'tensorflow', 'tensorflow-gpu': 'tensorflow-gpu', tensorflow: 'tensorflow',
+    native: 'native', blas: 'native', wasm: 'wasm', cpu: 'cpu',
+  };
   return aliases[value] ?? null;
+}
+
+/** TENSORLOOM_BACKEND, when set; an unknown name is an error rather than a silent default. */
+function backendFromEnvironment(): BackendName | undefined {
+  const value = process.env.TENSORLOOM_BACKEND;
+  if (!value) return undefined;
+  const name = parseBackendName(value);
+  if (!name) throw new Error(`TENSORLOOM_BACKEND="${value}" is not a backend (use tensorflow-gpu, tensorflow, native, wasm or cpu)`);
+  return name;
 }

@@ -7,7 +7,8 @@ const USAGE = `Tensorloom: design, train and look inside neural networks.
 Usage:
   tensorloom validate FILE... [--json]
   tensorloom train FILE [--epochs N] [--backend B] [--json] [--out DIR] [--resume DIR]
-  tensorloom serve [--port P] [--host H --expose] [--workspace DIR]
+  tensorloom export [FILE] --to pytorch|tfjs [--checkpoint DIR] --out DIR [--json]
+  tensorloom serve [--port P] [--host H] [--expose] [--workspace DIR]
   tensorloom tree FILE --checkpoint DIR [--method exact|cnet] [--json] [--limit N]
   tensorloom landscape FILE --checkpoint DIR [--grid N] [--range R] [--json] [--trajectory DIR]...
   tensorloom verify NAME... | --all [--full] [--json] [--backend B]
@@ -19,6 +20,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   validate: async () => runValidate,
   train: async () => runTrain,
+  export: async () => (await import('./commands/export.js')).runExport,
   serve: async () => (await import('./commands/serve.js')).runServe,
   tree: async () => (await import('./commands/tree.js')).runTree,
   landscape: async () => (await import('./commands/landscape.js')).runLandscape,

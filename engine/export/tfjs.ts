@@ -49,7 +49,7 @@ export function generateTfjs(plan: ExportPlan, options: { weightsFile?: string; 
     ? local(plan.outputs[0].nodeId, plan.outputs[0].port)
     : `{ ${plan.outputs.map((o) => `${JSON.stringify(o.name)}: ${local(o.nodeId, o.port)}`).join(', ')} }`;
   const inputDoc = plan.input
-    ? Object.entries(plan.input.outputTypes).map(([port, t]) => `${port}: { shape: ${JSON.stringify(t.shape.map((d) => (d === 'B' ? null : d)))}, dtype: '${t.dtype}' }`)
+    ? Object.entries(plan.input.outputTypes).filter(([port]) => port === 'x' || plan.forwardTakesLabels).map(([port, t]) => `${port}: { shape: ${JSON.stringify(t.shape.map((d) => (d === 'B' ? null : d)))}, dtype: '${t.dtype}' }`)
     : [];
 
   const lines: string[] = [];
@@ -79,7 +79,7 @@ export function generateTfjs(plan: ExportPlan, options: { weightsFile?: string; 
     `/** Builds the model from the bytes of ${weightsFile}. */`,
     'export function createModel(weightData) {',
     '  const weights = tf.io.decodeWeights(toArrayBuffer(weightData), WEIGHT_SPECS);',
-    '  const node = (id) => (name) => weights[`${id}/${name}`];',
+    ...(emitted.some((e) => e.js.expr.includes('node(')) ? ['  const node = (id) => (name) => weights[`${id}/${name}`];'] : []),
     `  function predict(${args}) {`,
     '    return tf.tidy(() => {',
     ...emitted.map((e) => `      const ${e.name} = ${e.js.expr};${e.js.comment ? ` // ${e.js.comment}` : ''}`),

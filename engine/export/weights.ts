@@ -10,7 +10,7 @@ export type WeightMap = Record<string, { shape: number[]; data: Float32Array }>;
  * export never pairs a graph with another graph's checkpoint. Names the first mismatch.
  */
 export function checkExportWeights(plan: ExportPlan, weights: WeightMap, from = 'the checkpoint'): void {
-  const expected = new Map(plan.nodes.flatMap((n) => n.variables.map((v) => [`${n.id}/${v.name}`, v.shape] as const)));
+  const expected = new Map<string, number[]>(plan.nodes.flatMap((n) => n.variables.map((v): [string, number[]] => [`${n.id}/${v.name}`, v.shape])));
   for (const [name, shape] of expected) {
     const w = weights[name];
     if (!w) throw new ExportError(`${from} has no weights for "${name}": was it saved from another graph?`);

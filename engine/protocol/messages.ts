@@ -38,7 +38,7 @@ export const RequestSchemas = {
   'graph.validate': z.object({ graph: anyGraph }),
   /** A sample of a dataset for the preview (scatter for 2-D, image grid for MNIST). */
   'dataset.preview': z.object({ dataset: DatasetRefSchema, limit: z.number().int().min(1).max(5000), seed: z.number().int().min(0).max(2 ** 31 - 1).optional() }),
-  'train.start': z.object({ graph: anyGraph, overrides: TrainingSchema.partial().optional(), backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional() }),
+  'train.start': z.object({ graph: anyGraph, overrides: TrainingSchema.partial().optional(), backend: z.enum(['tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']).optional() }),
   'train.stop': z.object({ runId }),
   /**
    * Continue a stopped run where it stopped (same weights, optimizer state, step).
@@ -159,7 +159,7 @@ export interface EngineInfo {
   protocol: number;
   /** What the status bar shows, e.g. "WebAssembly (SIMD)". */
   backend: string | null;
-  /** The backend's id: tensorflow-gpu, tensorflow, wasm or cpu. */
+  /** The backend's id (engine/backend/select.ts BACKEND_ORDER): tensorflow-gpu, tensorflow, native, wasm or cpu. */
   backendName: string | null;
   backendSkipped: { name: string; reason: string }[];
   version: string;

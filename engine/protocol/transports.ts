@@ -54,6 +54,8 @@ export function openSocket<S extends SocketLike>(create: () => S): Promise<S> {
   return new Promise((resolve, reject) => {
     const socket = create();
     socket.addEventListener('open', () => resolve(socket));
+    // The close that follows says what went wrong; an unheard error would throw in Node.
+    socket.addEventListener('error', () => {});
     socket.addEventListener('close', (event) => reject(new Error(`the engine refused the connection (${event.code}${event.reason ? `: ${event.reason}` : ''})`)));
   });
 }

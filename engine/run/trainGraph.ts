@@ -120,8 +120,7 @@ export async function trainGraph(graph: Graph, options: TrainGraphOptions): Prom
         }
       : undefined;
     const started = Date.now();
-    // `onFinish` is read by trainers that hand over their optimizer before disposing it.
-    const hooks: TrainHooks & { onFinish?(state: TrainerState, optimizer: Optimizer): void } = {
+    const hooks: TrainHooks = {
       onEvent: emit,
       signal: options.signal,
       backend: backendLabel,

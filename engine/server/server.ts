@@ -79,6 +79,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (push.type === 'train') {
       const owner = owners.get(push.runId);
       if (owner?.readyState === WebSocket.OPEN) owner.send(text);
+      // A resume names its connection again.
+      if (push.event.event === 'done' || push.event.event === 'error') owners.delete(push.runId);
       return;
     }
     for (const ws of connections) if (ws.readyState === WebSocket.OPEN) ws.send(text);
@@ -90,6 +92,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         recoveryDir: options.recoveryDir ?? defaultRecoveryDir(),
         workspaceDir: options.workspaceDir ?? defaultWorkspaceDir(),
         stepRate: options.stepRate,
+        // Shared on a network, graphs may read data files from the workspace only.
+        confineDataToWorkspace: exposed,
       }),
     onPush,
   );
@@ -179,7 +183,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       for (const runId of runs) {
         if (owners.get(runId) !== ws) continue;
         owners.delete(runId);
-        engine.send({ id: -1, method: 'train.stop', params: { runId } }, () => {});
+        engine.send({ id: 0, method: 'train.stop', params: { runId } }, () => {});
       }
     });
   }

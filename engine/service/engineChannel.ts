@@ -20,4 +20,5 @@ export interface EngineConfig {
   recoveryDir: string;
   workspaceDir: string;
   stepRate?: number;
+  confineDataToWorkspace?: boolean;
 }

@@ -22,6 +22,7 @@ import { inspectNode } from '../analysis/inspect.js';
 import { datasetPreview } from '../analysis/preview.js';
 import { datasetInfos, nodeKindInfos } from './catalog.js';
 import { DatasetCache } from './datasetCache.js';
+import { confinedDescribe } from './dataPaths.js';
 import { packageRoot } from './paths.js';
 import { RecoveryStore } from './recovery.js';
 import { RunManager } from './runs.js';
@@ -40,6 +41,8 @@ export interface EngineServiceOptions {
   stepRate?: number;
   /** Called on every training event; the worker reads its inbox here. */
   onTrainingTick?(): void;
+  /** Dataset files only from the workspace (the browser mode shared on a network). */
+  confineDataToWorkspace?: boolean;
 }
 
 /** What a handler returns: the result, and what to do once the reply is out (start a run). */
@@ -76,6 +79,7 @@ export class EngineService {
       emit: (runId, event) => this.throttle.push(runId, event),
       data: this.cache,
       baseDir: options.workspaceDir,
+      describe: this.describe,
       onTick: options.onTrainingTick,
     });
     this.handlers = this.createHandlers();
@@ -111,7 +115,8 @@ export class EngineService {
     this.cache.clear();
   }
 
-  private describe = (ref: DatasetRef) => describeDataset(ref, { baseDir: this.options.workspaceDir });
+  private describe = (ref: DatasetRef) =>
+    this.options.confineDataToWorkspace ? confinedDescribe(this.options.workspaceDir)(ref) : describeDataset(ref, { baseDir: this.options.workspaceDir });
 
   private createHandlers(): Handlers {
     return {

@@ -1,11 +1,10 @@
 import { tf } from '../tf.js';
 import { initBackend, type BackendName } from '../backend/select.js';
 import { CompiledModel } from '../compile/compile.js';
-import { describeDataset } from '../data/registry.js';
 import type { LoadedDataset } from '../data/spec.js';
 import { formatProblem } from '../graph/problems.js';
 import { DEFAULT_TRAINING, type DatasetRef, type Graph, type TrainingConfig } from '../graph/schema.js';
-import { validateGraph } from '../graph/validate.js';
+import { validateGraph, type DescribeDataset } from '../graph/validate.js';
 import { trainGraph } from '../run/trainGraph.js';
 import type { TrainEvent } from '../train/events.js';
 import type { TrainerState } from '../train/trainer.js';
@@ -41,6 +40,8 @@ export interface RunManagerOptions {
   emit(runId: string, event: TrainEvent): void;
   data: DatasetCache;
   baseDir: string;
+  /** How datasets are described for validation (the service may confine data files). */
+  describe: DescribeDataset;
   /** Called on every training event: training keeps the event loop busy, so the worker reads its inbox here. */
   onTick?(): void;
   /** Finished and stopped runs kept for resume and analysis (older ones are released). */
@@ -129,7 +130,7 @@ export class RunManager {
     this.runs.clear();
   }
 
-  private describe = (ref: DatasetRef) => describeDataset(ref, { baseDir: this.options.baseDir });
+  private describe = (ref: DatasetRef) => this.options.describe(ref);
 
   private get(runId: string): Run {
     const run = this.runs.get(runId);

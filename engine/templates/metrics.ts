@@ -3,6 +3,8 @@ import { initial } from './analyses/initial.js';
 import { klExample } from './analyses/klExample.js';
 import { milestones } from './analyses/milestones.js';
 import { routing } from './analyses/routing.js';
+import { sharpness } from './analyses/sharpness.js';
+import { tree } from './analyses/tree.js';
 import { TRAINING_METRICS } from './templateSchema.js';
 
 /**
@@ -10,7 +12,7 @@ import { TRAINING_METRICS } from './templateSchema.js';
  * analysis (or is a training metric), so a rule names a metric and the analysis that
  * computes it follows. Document new ones in templates/README.md.
  */
-export const analyses: readonly Analysis[] = [milestones, initial, klExample, routing];
+export const analyses: readonly Analysis[] = [milestones, initial, klExample, routing, sharpness, tree];
 
 const byMetric = new Map<string, Analysis>();
 for (const a of analyses) {

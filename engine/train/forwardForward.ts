@@ -6,7 +6,7 @@ import type { TrainingConfig } from '../graph/schema.js';
 import { createRng, hashSeed } from '../util/hash.js';
 import { createOptimizer } from './optimizers.js';
 import type { MetricValues } from './events.js';
-import { reportEpoch, type TrainHooks, type TrainOutcome, type TrainerState } from './trainer.js';
+import { createYielder, reportEpoch, type TrainHooks, type TrainOutcome, type TrainerState } from './trainer.js';
 
 /** Goodness threshold θ on the mean squared activity of a layer (as in common FF code). */
 const DEFAULT_THRESHOLD = 2;
@@ -42,6 +42,7 @@ export async function trainForwardForward(model: CompiledModel, data: LoadedData
   const rng = createRng(hashSeed(seed, 'ff-negatives', state.step));
   const embed = (x: tf.Tensor, labels: tf.Tensor) => embedLabel(x, labels, classes, labelPixels);
   let final: TrainOutcome['final'] = null;
+  const yieldToEventLoop = createYielder();
 
   hooks.onEvent({ event: 'start', backend: hooks.backend, parameters: model.parameterCount, epochs: config.epochs, stepsPerEpoch, totalSteps, fromStep: state.step });
   try {
@@ -80,6 +81,7 @@ export async function trainForwardForward(model: CompiledModel, data: LoadedData
         state.step++;
         const elapsedMs = Date.now() - started;
         hooks.onEvent({ event: 'step', step: state.step, epoch: state.epoch + 1, loss: lossSum / layers.length, metrics: {}, elapsedMs, etaMs: Math.round((elapsedMs / state.step) * (totalSteps - state.step)) });
+        await yieldToEventLoop();
       }
       if (hooks.signal?.aborted) break;
       state.epoch++;
@@ -92,6 +94,7 @@ export async function trainForwardForward(model: CompiledModel, data: LoadedData
     }
     return { state, stopped: Boolean(hooks.signal?.aborted), final, failed: false };
   } finally {
+    hooks.onFinish?.(state, optimizer);
     optimizer.dispose();
   }
 }

@@ -25,6 +25,23 @@ export interface TrainHooks {
   resume?: { state: TrainerState; optimizerState: Record<string, tf.Tensor> };
   /** Evaluate the train split on at most this many samples per epoch. */
   trainEvalLimit?: number;
+  /** Called once when training ends (done, stopped or failed), before the optimizer is disposed. */
+  onFinish?(state: TrainerState, optimizer: Optimizer): void;
+}
+
+const YIELD_EVERY_MS = 50;
+
+/**
+ * Lets the event loop run (a stop request, a signal, a message to the worker) at most
+ * every 50 ms: a training loop that only awaits resolved promises never gives it a turn.
+ */
+export function createYielder(): () => Promise<void> {
+  let last = Date.now();
+  return async () => {
+    if (Date.now() - last < YIELD_EVERY_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    last = Date.now();
+  };
 }
 
 export interface TrainOutcome {
@@ -51,6 +68,7 @@ export async function trainModel(model: CompiledModel, data: LoadedDataset, conf
   const started = Date.now();
   const stepsAtStart = state.step;
   let final: TrainOutcome['final'] = null;
+  const yieldToEventLoop = createYielder();
 
   hooks.onEvent({ event: 'start', backend: hooks.backend, parameters: model.parameterCount, epochs: config.epochs, stepsPerEpoch, totalSteps, fromStep: state.step });
 
@@ -120,6 +138,7 @@ export async function trainModel(model: CompiledModel, data: LoadedDataset, conf
           etaMs: done > 0 ? Math.round((elapsedMs / done) * (totalSteps - state.step)) : 0,
           ...(routing ? { routing } : {}),
         });
+        await yieldToEventLoop();
       }
       if (hooks.signal?.aborted) break;
       state.epoch++;
@@ -135,6 +154,7 @@ export async function trainModel(model: CompiledModel, data: LoadedDataset, conf
     }
     return { state, stopped: Boolean(hooks.signal?.aborted), final, failed: false };
   } finally {
+    hooks.onFinish?.(state, optimizer);
     optimizer.dispose();
   }
 }

@@ -180,6 +180,11 @@ describe('exact decision tree of a ReLU network', () => {
     const raised = await extractExactTree(model, data, { limit: 100000 });
     expect(raised.truncated).toBe(false);
     expect(raised.coverage).toBe(1);
+    // The limit counts the tree's nodes only: a limit of exactly its size is enough.
+    const snug = await extractExactTree(model, data, { limit: raised.size });
+    expect(snug.truncated).toBe(false);
+    expect(snug.size).toBe(raised.size);
+    expect(snug.complete).toBe(true);
     model.dispose();
   });
 

@@ -100,6 +100,25 @@ describe('browser mode beyond loopback (--expose)', () => {
     expect(counts.floodMessagesRefused).toBeGreaterThan(1500);
     await stillAnswers();
   });
+
+  it('reads dataset files only from the workspace', async () => {
+    const c = await t.connect();
+    const graph = {
+      format: 'tensorloom.graph',
+      version: 1,
+      dataset: { name: 'csv', params: { path: '/etc/passwd', label: 'root' } },
+      nodes: [{ id: 'in', type: 'Input' }],
+      edges: [],
+    };
+    const v = await c.client.request('graph.validate', { graph });
+    const problem = v.problems.find((p) => p.param === 'path');
+    expect(problem?.message).toMatch(/must name a file in the workspace/);
+    expect(JSON.stringify(v)).not.toMatch(/root:/);
+    for (const path of ['../outside.csv', '/etc/passwd']) {
+      await expect(c.client.request('dataset.preview', { dataset: { name: 'csv', params: { path, label: 'y' } }, limit: 5 })).rejects.toMatchObject({ code: 'dataset' });
+    }
+    c.socket.close();
+  });
 });
 
 describe('browser mode on loopback (default)', () => {

@@ -68,9 +68,10 @@ export interface PathDirections {
 
 /**
  * Directions from the training path (Li et al. §7): PCA of the differences between the
- * snapshots and the final weights, M = [w₀ − w; …; wₙ₋₁ − w]. The rows are centred (as
- * their code does, through scikit-learn's PCA) and the top two components found from the
- * small n×n Gram matrix, so the cost is n²·(parameters), never parameters².
+ * snapshots and the final weights, M = [w₀ − w; …; wₙ₋₁ − w; 0] (the final weights are the
+ * path's last point). The rows are centred (as their code does, through scikit-learn's
+ * PCA) and the top two components found from the small Gram matrix, so the cost is
+ * n²·(parameters), never parameters².
  */
 export function pathDirections(snapshots: WeightSnapshot[], centre: WeightSnapshot): PathDirections {
   const names = Object.keys(centre);
@@ -90,12 +91,14 @@ export function pathDirections(snapshots: WeightSnapshot[], centre: WeightSnapsh
     }
     return r;
   });
+  // The final weights are the path's last point (a zero row), so n snapshots span n directions.
+  const m = n + 1;
   const mean = new Float64Array(P);
-  for (const r of rows) for (let i = 0; i < P; i++) mean[i] += r[i] / n;
-  const centred = rows.map((r) => r.map((v, i) => v - mean[i]));
-  const gram = Array.from({ length: n }, () => new Float64Array(n));
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
+  for (const r of rows) for (let i = 0; i < P; i++) mean[i] += r[i] / m;
+  const centred = [...rows, new Float64Array(P)].map((r) => r.map((v, i) => v - mean[i]));
+  const gram = Array.from({ length: m }, () => new Float64Array(m));
+  for (let a = 0; a < m; a++) {
+    for (let b = a; b < m; b++) {
       let s = 0;
       const ra = centred[a];
       const rb = centred[b];
@@ -109,7 +112,7 @@ export function pathDirections(snapshots: WeightSnapshot[], centre: WeightSnapsh
   const flat: Float64Array[] = [];
   for (const k of order.slice(0, 2)) {
     const d = new Float64Array(P);
-    for (let a = 0; a < n; a++) {
+    for (let a = 0; a < m; a++) {
       const coef = vectors[a][k];
       if (coef === 0) continue;
       const r = centred[a];

@@ -24,8 +24,11 @@ export interface ReluChain {
   ops: ChainOp[];
   /** The node whose output is the network's output (the logits). */
   outputNodeId: string;
-  /** The ReLU layers, in order (indices into `ops`). */
-  hidden: { nodeId: string; op: number; width: number }[];
+  /**
+   * The ReLU layers, in order (indices into `ops`), and for compiled models the output
+   * their pre-activations come from.
+   */
+  hidden: { nodeId: string; op: number; width: number; input?: { source: string; port: string } }[];
 }
 
 export class ChainError extends Error {
@@ -83,7 +86,7 @@ export function reluChain(model: CompiledModel): ReluChain {
       });
       width = outDim;
     } else if (node.type === 'ReLU') {
-      hidden.push({ nodeId: node.id, op: ops.length, width });
+      hidden.push({ nodeId: node.id, op: ops.length, width, input: node.inputs.in });
       ops.push({ kind: 'relu', nodeId: node.id, width });
     } else if (node.type !== 'Dropout') {
       throw new ChainError(

@@ -1,4 +1,4 @@
-import { advance, applyMask, evalRow, identityMap, row, type AffineMap } from './affine.js';
+import { advance, applyMask, identityMap, row, type AffineMap } from './affine.js';
 import { chainForward, type ReluChain } from './chain.js';
 import { interiorPoint, type Box, type HalfSpace } from './feasibility.js';
 import { argmax, featureNames as defaultNames, formatAffine, linearRule, pathRules } from './format.js';
@@ -12,15 +12,15 @@ import type { LeafNode, SplitNode, TreeNode, TreeStructure } from './types.js';
  * (the path so far), and the affine maps compose along the path. A leaf is an
  * activation region; its outputs (logits) are one affine function of the input.
  *
- * Only branches that can occur are built:
- *  1. Branches witnessed by points: the training and test inputs and random samples of
- *     the domain box. A side no point reaches is deferred.
- *  2. LP closure (when `lp` is on): each deferred side is checked with a Chebyshev-centre
- *     LP over the path's half-spaces within the domain box; infeasible sides are pruned,
- *     feasible ones grown further with an LP at every split. A split with one impossible
- *     side is not a decision at all: it is removed and the path continues (the unit's
- *     sign is implied by the splits above). The tree is then complete on the box.
- *  Without the LP, unwitnessed sides stay unexplored (`yes`/`no` = null in the JSON).
+ * Only branches that can occur are built. At each split, a side that some point takes
+ * (training and test inputs, random samples of the domain box) is built. A side no point
+ * takes is checked, when `lp` is on, by a Chebyshev-centre LP over the path's half-spaces
+ * within the domain box: an empty side is pruned, and since only one side can then
+ * occur, the unit's sign follows from the splits above and no split is made at all. The
+ * feasible unwitnessed sides are built after all the witnessed ones (so the branches the
+ * data takes come first under the node limit), with an LP at every split. The tree is
+ * then complete on the box. Without the LP, unwitnessed sides stay unexplored
+ * (`yes`/`no` = null in the JSON).
  * Units that are constant whatever the input (dead after an inactive unit, zero weights)
  * never split. Building stops at `limit` nodes; what is left stays unexplored.
  */
@@ -30,6 +30,13 @@ export interface ExactTreeOptions {
   trainCount: number;
   /** Labels of the training examples (for the counts shown at nodes). */
   labels?: Int32Array;
+  /**
+   * Each point's activation signs, [n, hidden units] (1: pre-activation > 0), from one
+   * forward pass of the network; computed here in float64 when absent. Points are sent
+   * down the tree by these, so building costs one pass of the network, not one
+   * d-dimensional product per point and split.
+   */
+  signs?: Uint8Array;
   numClasses: number;
   domain: Box;
   lp: boolean;
@@ -70,9 +77,6 @@ interface Counts {
 type Slot = BSplit | BLeaf | BDeferred | null;
 interface BSplit {
   kind: 'split';
-  /** Where the split hangs (null: the root), so a pruned side can remove it. */
-  parent: BSplit | null;
-  side: 'yes' | 'no' | null;
   layer: number;
   unit: number;
   a: number[];
@@ -96,8 +100,19 @@ export function buildExactTree(chain: ReluChain, options: ExactTreeOptions): Exa
   const d = chain.inputDim;
   const { points, trainCount, numClasses } = options;
   const n = points.length / d;
+  const units = chain.hidden.reduce((s, l) => s + l.width, 0);
+  const offsets = chain.hidden.map((_, l) => chain.hidden.slice(0, l).reduce((s, h) => s + h.width, 0));
   const predicted = new Int32Array(trainCount);
-  if (numClasses > 0) for (let i = 0; i < trainCount; i++) predicted[i] = argmax(chainForward(chain, points.subarray(i * d, (i + 1) * d)).outputs);
+  const needSigns = !options.signs;
+  const signs = options.signs ?? new Uint8Array(n * units);
+  if (numClasses > 0 || needSigns) {
+    for (let i = 0; i < n; i++) {
+      if (!needSigns && i >= trainCount) break;
+      const run = chainForward(chain, points.subarray(i * d, (i + 1) * d));
+      if (i < trainCount && numClasses > 0) predicted[i] = argmax(run.outputs);
+      if (needSigns) run.pre.forEach((p, l) => p.forEach((v, j) => (signs[i * units + offsets[l] + j] = v > 0 ? 1 : 0)));
+    }
+  }
 
   let nodeCount = 0;
   let truncated = false;
@@ -119,7 +134,6 @@ export function buildExactTree(chain: ReluChain, options: ExactTreeOptions): Exa
     }
     return { samples, classCounts, labelCounts };
   };
-  const noCounts = (): Counts => ({ samples: 0, classCounts: new Array(numClasses).fill(0), labelCounts: new Array(numClasses).fill(0) });
 
   const halfSpaces = (link: Link): HalfSpace[] => {
     const out: HalfSpace[] = [];
@@ -139,10 +153,13 @@ export function buildExactTree(chain: ReluChain, options: ExactTreeOptions): Exa
   };
 
   /**
-   * Grows the subtree of a frame over the points `idx` reaching it. With `useLp`, sides
-   * no point reaches are decided by LP at once; otherwise they are deferred.
+   * Grows the subtree of a frame over the points `idx` reaching it. A side no point
+   * reaches is checked by LP (when on): an empty side is pruned at once, so the split is
+   * not made. A feasible side is grown now in the `closure` phase, and deferred in the
+   * `witness` phase, so that the branches the data takes are built first when the node
+   * limit is tight. Without the LP such a side stays unexplored.
    */
-  const grow = (start: Frame, idx: Int32Array, useLp: boolean, parent: BSplit | null, parentSide: 'yes' | 'no' | null): Slot => {
+  const grow = (start: Frame, idx: Int32Array, phase: 'witness' | 'closure'): Slot => {
     let frame = start;
     for (;;) {
       const width = frame.map.outDim;
@@ -170,31 +187,25 @@ export function buildExactTree(chain: ReluChain, options: ExactTreeOptions): Exa
       }
       const pos: number[] = [];
       const neg: number[] = [];
-      for (const i of idx) (evalRow(frame.map, j, points, i * d) > 0 ? pos : neg).push(i);
+      const unit = offsets[frame.layer] + j;
+      for (const i of idx) (signs[i * units + unit] ? pos : neg).push(i);
       const onHs: HalfSpace = { a, c, active: true };
       const offHs: HalfSpace = { a, c, active: false };
-      // Status of each side: witnessed by a point, decided by LP, or deferred.
-      let onOk: boolean | null = pos.length ? true : null;
-      let offOk: boolean | null = neg.length ? true : null;
-      let onPoint: number[] | null = null;
-      let offPoint: number[] | null = null;
-      if (useLp && onOk === null) {
-        const r = check(frame.constraints, onHs);
-        onOk = r.feasible;
-        onPoint = r.point;
+      // Each side: witnessed by a point (true), proved empty (false), or unknown (null).
+      const side = (members: number[], hs: HalfSpace): { ok: boolean | null; point: number[] | null } => {
+        if (members.length) return { ok: true, point: null };
+        if (!options.lp) return { ok: null, point: null };
+        const r = check(frame.constraints, hs);
         if (!r.feasible) lpPruned++;
-      }
-      if (useLp && offOk === null) {
-        const r = check(frame.constraints, offHs);
-        offOk = r.feasible;
-        offPoint = r.point;
-        if (!r.feasible) lpPruned++;
-      }
-      if (onOk === false && offOk === false) return null; // numerically empty region
-      if (onOk === false || offOk === false) {
+        return { ok: r.feasible, point: r.point };
+      };
+      const on = side(pos, onHs);
+      const off = side(neg, offHs);
+      if (on.ok === false && off.ok === false) return null; // a numerically empty region
+      if (on.ok === false || off.ok === false) {
         // Only one side can occur: the unit's sign follows from the path; no split.
-        const on = onOk !== false;
-        frame = decide(frame, on, on ? onHs : offHs, on ? onPoint : offPoint);
+        const active = on.ok !== false;
+        frame = decide(frame, active, active ? onHs : offHs, active ? on.point : off.point);
         continue;
       }
       if (nodeCount >= options.limit) {
@@ -202,18 +213,19 @@ export function buildExactTree(chain: ReluChain, options: ExactTreeOptions): Exa
         return null;
       }
       nodeCount++;
-      const split: BSplit = { kind: 'split', parent, side: parentSide, layer: frame.layer, unit: j, a, c, yes: null, no: null, counts: countsOf(idx) };
+      const split: BSplit = { kind: 'split', layer: frame.layer, unit: j, a, c, yes: null, no: null, counts: countsOf(idx) };
       const sides: ['yes' | 'no', boolean | null, HalfSpace, number[], number[] | null][] = [
-        ['yes', onOk, onHs, pos, onPoint],
-        ['no', offOk, offHs, neg, offPoint],
+        ['yes', on.ok, onHs, pos, on.point],
+        ['no', off.ok, offHs, neg, off.point],
       ];
-      for (const [side, ok, hs, members, point] of sides) {
-        const child = decide(frame, side === 'yes', hs, point);
-        if (ok === null) {
-          split[side] = { kind: 'deferred', frame: child };
-          deferred.push({ owner: split, side });
+      for (const [name, ok, hs, members, point] of sides) {
+        const child = decide(frame, name === 'yes', hs, point);
+        if (ok === null) continue; // unexplored: no LP to tell
+        if (members.length === 0 && phase === 'witness') {
+          split[name] = { kind: 'deferred', frame: child };
+          deferred.push({ owner: split, side: name });
         } else {
-          split[side] = grow(child, Int32Array.from(members), useLp, split, side);
+          split[name] = grow(child, Int32Array.from(members), phase);
         }
       }
       return split;
@@ -227,43 +239,16 @@ export function buildExactTree(chain: ReluChain, options: ExactTreeOptions): Exa
     root = { kind: 'leaf', outputs: first.map, point: null, counts: countsOf(Int32Array.from({ length: n }, (_, i) => i)) };
   } else {
     const frame: Frame = { layer: 0, unit: 0, map: first.map, active: new Uint8Array(first.map.outDim), constraints: null, point: null };
-    root = grow(frame, Int32Array.from({ length: n }, (_, i) => i), false, null, null);
+    root = grow(frame, Int32Array.from({ length: n }, (_, i) => i), 'witness');
   }
 
-  // LP closure of the deferred sides, in the order they were met (depth first).
-  let complete = true;
-  for (const item of deferred) {
-    const slot = item.owner[item.side];
-    if (!slot || slot.kind !== 'deferred') continue;
-    if (!options.lp) {
-      item.owner[item.side] = null;
-      complete = false;
-      continue;
-    }
-    const frame = slot.frame;
-    lpChecks++;
-    const r = interiorPoint(halfSpaces(frame.constraints), options.domain);
-    if (!r.feasible) {
-      lpPruned++;
-      item.owner[item.side] = null;
-      // The owner now tests a unit whose other side is the only possibility: remove it.
-      const owner = item.owner;
-      const other = owner[item.side === 'yes' ? 'no' : 'yes'];
-      if (other && other.kind === 'split') {
-        other.parent = owner.parent;
-        other.side = owner.side;
-      }
-      if (owner.parent) owner.parent[owner.side!] = other;
-      else root = other;
-      nodeCount--;
-      continue;
-    }
-    const grown = grow({ ...frame, point: r.point }, new Int32Array(0), true, item.owner, item.side);
-    item.owner[item.side] = grown;
-    if (grown === null) complete = false;
+  // LP closure: the feasible sides no point reached, in the order they were met.
+  for (const { owner, side } of deferred) {
+    const slot = owner[side] as BDeferred;
+    owner[side] = grow(slot.frame, new Int32Array(0), 'closure');
   }
+  let complete = Boolean(options.lp);
   if (truncated) complete = false;
-  if (!options.lp) complete = false;
 
   const tree = serialise(chain, root, options);
   return { tree, truncated, complete: complete && !hasUnexplored(tree.nodes), lpChecks, lpPruned };

@@ -110,6 +110,7 @@ export async function extractExactTree(model: CompiledModel, data: LoadedDataset
   points.set(witnesses, train.length + test.length);
   const lp = options.lp === undefined || options.lp === 'auto' ? d <= LP_AUTO_MAX_INPUTS : options.lp;
   options.signal?.throwIfAborted();
+  const { signs } = await runNetwork(model, chain, data.spec, Float32Array.from(points), { signs: true });
 
   const built = buildExactTree(chain, {
     points,
@@ -119,6 +120,7 @@ export async function extractExactTree(model: CompiledModel, data: LoadedDataset
     domain,
     lp,
     limit,
+    signs: signs!,
     featureNames: data.spec.featureNames,
     classNames: data.spec.classNames,
   });

@@ -9,18 +9,20 @@ import type { Graph } from '../../graph/schema.js';
 import { defineAnalysis } from '../analysis.js';
 
 /**
- * Do the experts specialise? Each test token's chosen expert (largest gate) is set
- * against its group, the class or (on `gaussians`) the cluster it was drawn from:
+ * Do the experts specialise? Each test token's chosen expert E (the largest gate) is
+ * set against its group G, the class or (on `gaussians`) the cluster it was drawn from:
  *
- *   expertSpecialisation = I(G; E) / log min(|G|, E)
+ *   expertSpecialisation = I(G; E) / H(E) = 1 − H(E | G) / H(E)
  *
- * 1 when the group fixes the expert and the experts are used evenly, 0 when routing
- * ignores the group. A gate that sends everything to one expert scores 0 (I ≤ H(E) = 0),
- * unlike a plain per-group entropy, which such a collapse would make look perfect.
+ * the share of the routing's uncertainty the group explains (Theil's uncertainty
+ * coefficient): 1 when the group fixes the expert, 0 when routing ignores the group.
+ * It says nothing about how many experts are used (a gate that sends everything to one
+ * expert has H(E) = 0 and scores NaN, failing any rule): pair it with
+ * `expertUsageEntropy` = H(E), at most `maxRoutingEntropy` = log E when use is even.
  */
 export const routing = defineAnalysis({
   name: 'routing',
-  summary: 'How much the chosen expert depends on the class or cluster (normalised mutual information)',
+  summary: 'How much the chosen expert depends on the class or cluster (uncertainty coefficient), and how evenly experts are used',
   metrics: ['expertSpecialisation', 'routingMutualInformation', 'meanRoutingEntropy', 'maxRoutingEntropy', 'expertUsageEntropy'],
   options: z.strictObject({
     /** The MoE/MoA node; default: the first node that records gates. */
@@ -62,9 +64,8 @@ export function routingStatistics(groups: ArrayLike<number>, choice: ArrayLike<n
     conditional += (size / n) * entropy(row, size);
   }
   const mi = Math.max(0, usage - conditional);
-  const cap = Math.log(Math.min(joint.size, experts));
   return {
-    expertSpecialisation: cap > 0 ? mi / cap : NaN,
+    expertSpecialisation: usage > 0 ? mi / usage : NaN,
     routingMutualInformation: mi,
     meanRoutingEntropy: conditional,
     maxRoutingEntropy: Math.log(experts),

@@ -13,7 +13,38 @@ export function emptyGraph(): Graph {
   };
 }
 
-/** The text saved to disk: two-space JSON with a final newline, stable for diffs. */
+// Key order of the file format (as the schema declares it), so a file reads the same
+// whichever order the edits happened in, and saving what was opened changes nothing.
+const GRAPH_KEYS = ['format', 'version', 'meta', 'dataset', 'nodes', 'edges', 'training'];
+const NODE_KEYS = ['id', 'type', 'label', 'params', 'position'];
+const EDGE_KEYS = ['id', 'source', 'sourcePort', 'target', 'targetPort'];
+
+function ordered<T extends object>(value: T, keys: string[]): T {
+  const out: Record<string, unknown> = {};
+  const v = value as Record<string, unknown>;
+  for (const k of keys) if (v[k] !== undefined) out[k] = v[k];
+  for (const k of Object.keys(v)) if (!keys.includes(k) && v[k] !== undefined) out[k] = v[k];
+  return out as T;
+}
+
+/** The text saved to disk: two-space JSON in the format's key order, with a final newline. */
 export function graphToText(graph: Graph): string {
-  return `${JSON.stringify(graph, null, 2)}\n`;
+  const g = ordered(graph, GRAPH_KEYS);
+  const text = {
+    ...g,
+    nodes: graph.nodes.map((n) => ordered(n, NODE_KEYS)),
+    edges: graph.edges.map((e) => ordered(e, EDGE_KEYS)),
+  };
+  return `${JSON.stringify(ordered(text, GRAPH_KEYS), null, 2)}\n`;
+}
+
+/** Deep equality of JSON values, ignoring key order. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => sameJson(v, (b as unknown[])[i]));
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

@@ -1,7 +1,7 @@
 import { GraphSchema, type Graph } from '../../../engine/graph/schema.js';
 import type { AppServices } from '../app/services.js';
 import type { DocFile } from '../doc/docStore.js';
-import { emptyGraph, graphToText } from '../doc/newGraph.js';
+import { emptyGraph, graphToText, sameJson } from '../doc/newGraph.js';
 import { describeFailure } from '../engine/errors.js';
 import { hasPreloadFiles } from '../engine/preload.js';
 import { select, toast } from '../view/viewStore.js';
@@ -80,8 +80,21 @@ export function openText(app: AppServices, text: string, file: DocFile): boolean
     toast(app.view, `Could not open ${file.name}: ${parsed.error}`, 'error', 8000);
     return false;
   }
-  loadDocument(app, parsed.graph, file, text);
+  loadDocument(app, parsed.graph, file, cleanSavedText(text, parsed.graph));
   return true;
+}
+
+/**
+ * What counts as "saved" for a file just opened: its content in our own layout when
+ * reading it lost nothing (so it opens without the unsaved mark), else its exact text
+ * (fields the format does not know would be dropped by saving: that is a change).
+ */
+function cleanSavedText(text: string, graph: Graph): string {
+  try {
+    return sameJson(JSON.parse(text), graph) ? graphToText(graph) : text;
+  } catch {
+    return text;
+  }
 }
 
 export async function openWorkspacePath(app: AppServices, path: string): Promise<boolean> {
@@ -139,7 +152,12 @@ async function afterSave(app: AppServices, file: DocFile, text: string): Promise
   await app.autosave.clear();
 }
 
-export async function openTemplate(app: AppServices, name: string): Promise<void> {
+export function openTemplate(app: AppServices, name: string): void {
+  app.view.setState({ modal: null });
+  confirmDiscard(app, () => void loadTemplate(app, name));
+}
+
+async function loadTemplate(app: AppServices, name: string): Promise<void> {
   try {
     const t = await app.engine.client.request('templates.get', { name });
     const parsed = parseGraphText(t.graph);
@@ -148,7 +166,7 @@ export async function openTemplate(app: AppServices, name: string): Promise<void
       return;
     }
     loadDocument(app, parsed.graph, { path: null, name: `${t.name}.loom.json` }, graphToText(parsed.graph));
-    app.view.setState({ readme: { title: t.title, text: t.readme }, modal: null });
+    app.view.setState({ readme: { title: t.title, text: t.readme } });
   } catch (err) {
     toast(app.view, describeFailure(err, `Opening the template "${name}"`), 'error', 8000);
   }

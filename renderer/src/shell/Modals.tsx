@@ -14,22 +14,22 @@ import type { Modal } from '../view/viewStore.js';
 export function ModalHost() {
   const app = useApp();
   const modal = useView((s) => s.modal);
+  // Dismissing is not answering: a confirm's cancel action runs only from its button.
+  const close = () => app.view.setState({ modal: null });
+  // Escape closes any dialog, wherever the focus is.
+  useEffect(() => {
+    if (!modal) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      close();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [modal]); // eslint-disable-line react-hooks/exhaustive-deps
   if (!modal) return null;
-  const close = () => {
-    if (modal.kind === 'confirm') modal.onCancel?.();
-    app.view.setState({ modal: null });
-  };
   return (
-    <div
-      className="backdrop"
-      onMouseDown={(e) => e.target === e.currentTarget && close()}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          close();
-        }
-      }}
-    >
+    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <ModalBody modal={modal} />
     </div>
   );
@@ -143,7 +143,7 @@ function TemplatesGallery() {
       {templates?.length === 0 && <p className="notice">No templates are installed with this engine yet.</p>}
       <div className="template-grid">
         {templates?.map((t) => (
-          <button key={t.name} className="template-card" data-testid={`template-${t.name}`} onClick={() => void openTemplate(app, t.name)}>
+          <button key={t.name} className="template-card" data-testid={`template-${t.name}`} onClick={() => openTemplate(app, t.name)}>
             <span className="template-card__title">{t.title}</span>
             <span className="template-card__summary">{t.summary}</span>
             <span className="template-card__article">{t.article}</span>

@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The compiled addon (native/src, built by native/build.mjs at install). Every function
+ * works on typed arrays in place; shapes that do not fit in arguments travel through the
+ * Int32Array given to setScratch. Op lists give each op's code by position.
+ */
+export interface NativeAddon {
+  setScratch(buffer: Int32Array): void;
+  setThreads(n: number): number;
+  blasInfo(): string;
+  matmul(
+    a: Float32Array, b: Float32Array, out: Float32Array,
+    batch: number, aBatch: number, bBatch: number, m: number, n: number, k: number,
+    transA: number, transB: number, bias: Float32Array | null, biasMode: number, activation: number, alpha: number,
+  ): void;
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number, beta: number): void;
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, n: number, inner: number): void;
+  argReduce(op: number, x: Float32Array, out: Int32Array, outer: number, n: number, inner: number): void;
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  transpose(x: Float32Array | Int32Array, out: Float32Array | Int32Array): void;
+  gather(x: Float32Array | Int32Array, indices: Int32Array, out: Float32Array | Int32Array, outer: number, dim: number, inner: number): number;
+  segmentSum(x: Float32Array, ids: Int32Array, out: Float32Array, segments: number, inner: number): void;
+  adam(
+    w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array,
+    stepSize: number, beta1: number, beta2: number, bc2Sqrt: number, eps: number, weightDecay: number, lr: number, decoupled: number,
+  ): void;
+  sumSquares(x: Float32Array): number;
+  readonly activations: string[];
+  readonly unaryOps: string[];
+  readonly binaryOps: string[];
+  readonly reduceOps: string[];
+  readonly argReduceOps: string[];
+}
+
+/** Where native/build.mjs puts the addon, from this file (engine/backend/native/). */
+export const ADDON_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../native/build/Release/tensorloom_native.node');
+
+let loaded: NativeAddon | null = null;
+
+/** Loads the addon once; throws an Error whose message says why it is not available. */
+export function loadAddon(): NativeAddon {
+  if (loaded) return loaded;
+  if (!existsSync(ADDON_PATH)) {
+    throw new Error(
+      'the native addon is not built (it needs a C++ compiler and OpenBLAS at install: apt-get install libopenblas-dev, then node native/build.mjs; see native/build.log)',
+    );
+  }
+  try {
+    loaded = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+  } catch (err) {
+    throw new Error(`the native addon does not load: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return loaded;
+}
+
+/** True when the addon file exists (it may still fail to load). */
+export function addonBuilt(): boolean {
+  return existsSync(ADDON_PATH);
+}

@@ -1,0 +1,78 @@
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { tf } from '../../tf.js';
+import { loadAddon } from './addon.js';
+import { type KernelConfig, type NativeContext, createContext } from './context.js';
+import { matmulKernels } from './matmul.js';
+import { elementwiseKernels } from './elementwise.js';
+import { reduceKernels } from './reduce.js';
+import { movementKernels } from './movement.js';
+import { ArrayPool } from './pool.js';
+
+/**
+ * The `native` backend: the cpu backend's storage (plain typed arrays in this process)
+ * and every one of its kernels, with the hot ones replaced by C++ over BLAS
+ * (native/src). Tensors move between it and `cpu` without conversion.
+ */
+export class NativeBackend extends MathBackendCPU {
+  readonly pool = new ArrayPool();
+
+  override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): object {
+    const dataId = super.write(values, shape, dtype);
+    this.pool.retain(values);
+    return dataId;
+  }
+
+  override move(dataId: object, values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType, refCount: number): void {
+    super.move(dataId, values, shape, dtype, refCount);
+    this.pool.retain(values);
+  }
+
+  override disposeData(dataId: object, force = false): boolean {
+    const values = this.data.has(dataId) ? this.data.get(dataId)!.values : undefined;
+    const released = super.disposeData(dataId, force);
+    if (values !== undefined && !this.data.has(dataId)) this.pool.release(values);
+    return released;
+  }
+
+  /** Copies of pooled arrays: what the caller holds must not change when the buffer is reused. */
+  override readSync(dataId: object): tf.backend_util.BackendValues {
+    const values = super.readSync(dataId);
+    return this.pool.isPooled(values) ? values.slice() : values;
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.pool.clear();
+  }
+}
+
+export const NATIVE_BACKEND = 'native';
+
+let context: NativeContext | null = null;
+
+/** The native kernels, named for `backendName` (the cpu kernels it does not replace are not included). */
+export function nativeKernelConfigs(ctx: NativeContext, backendName: string): KernelConfig[] {
+  return [...matmulKernels(ctx), ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...movementKernels(ctx)].map((k) => ({ ...k, backendName }));
+}
+
+/**
+ * Registers the backend once (loading the addon); throws with the reason when the addon
+ * is missing or does not load. Its priority is below cpu's, so it is used only when asked
+ * for (initBackend does), never picked implicitly.
+ */
+export function registerNativeBackend(): NativeContext {
+  if (context) return context;
+  const ctx = createContext(loadAddon());
+  const kernels = new Map<string, KernelConfig>();
+  for (const k of tf.getKernelsForBackend('cpu')) kernels.set(k.kernelName, { ...k, backendName: NATIVE_BACKEND });
+  for (const k of nativeKernelConfigs(ctx, NATIVE_BACKEND)) kernels.set(k.kernelName, k);
+  for (const k of kernels.values()) tf.registerKernel(k);
+  tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), 0);
+  context = ctx;
+  return ctx;
+}
+
+/** The addon context when the native backend is the active one, else null. */
+export function activeNativeContext(): NativeContext | null {
+  return context && tf.getBackend() === NATIVE_BACKEND ? context : null;
+}

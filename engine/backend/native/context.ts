@@ -1,0 +1,81 @@
+import { tf } from '../../tf.js';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { NativeAddon } from './addon.js';
+
+export type TensorInfo = tf.TensorInfo;
+export type KernelFunc = tf.KernelFunc;
+export type KernelConfig = tf.KernelConfig;
+
+/** What the native kernels share: the addon, its scratch buffer, and op codes by tfjs name. */
+export interface NativeContext {
+  addon: NativeAddon;
+  scratch: Int32Array;
+  code: {
+    unary: Map<string, number>;
+    binary: Map<string, number>;
+    reduce: Map<string, number>;
+    argReduce: Map<string, number>;
+    activation: Map<string, number>;
+  };
+}
+
+export function createContext(addon: NativeAddon): NativeContext {
+  // Shapes of rank ≤ 8: [rank, three lists of dims]; 64 entries leave room.
+  const scratch = new Int32Array(64);
+  addon.setScratch(scratch);
+  const codes = (names: string[]) => new Map(names.map((n, i) => [n, i]));
+  return {
+    addon,
+    scratch,
+    code: {
+      unary: codes(addon.unaryOps),
+      binary: codes(addon.binaryOps),
+      reduce: codes(addon.reduceOps),
+      argReduce: codes(addon.argReduceOps),
+      activation: codes(addon.activations),
+    },
+  };
+}
+
+/** The cpu backend's storage: native kernels read and write the same typed arrays. */
+export type Backend = MathBackendCPU;
+
+export function values(backend: Backend, t: TensorInfo): tf.backend_util.BackendValues {
+  return backend.data.get(t.dataId)!.values!;
+}
+
+export function floats(backend: Backend, t: TensorInfo): Float32Array {
+  return values(backend, t) as Float32Array;
+}
+
+export function isFloat(backend: Backend, t: TensorInfo): boolean {
+  return t.dtype === 'float32' && values(backend, t) instanceof Float32Array;
+}
+
+/**
+ * A Float32Array for a kernel to fill completely: not zeroed (every native kernel writes
+ * each element), and from the backend's pool of recycled arrays when it has one.
+ */
+export function allocFloat32(backend: Backend, n: number): Float32Array {
+  const pool = (backend as { pool?: { take(n: number): Float32Array } }).pool;
+  if (pool) return pool.take(n);
+  const bytes = Buffer.allocUnsafeSlow(Math.max(n, 1) * 4);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+}
+
+export function output(backend: Backend, shape: number[], data: Float32Array | Int32Array, dtype: tf.DataType = 'float32'): TensorInfo {
+  return backend.makeTensorInfo(shape, dtype, data);
+}
+
+/** The cpu backend's kernel, for the dtypes and cases the native code does not take. */
+export function cpuKernel(name: string): KernelFunc {
+  const k = tf.getKernel(name, 'cpu');
+  if (!k) throw new Error(`the cpu backend has no ${name} kernel`);
+  return k.kernelFunc;
+}
+
+export function sizeOf(shape: number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}

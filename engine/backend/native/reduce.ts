@@ -1,0 +1,87 @@
+import { tf } from '../../tf.js';
+import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, floats, isFloat, output, sizeOf } from './context.js';
+
+/**
+ * Sum, Mean, Max, Min, Prod, ArgMax, ArgMin over one contiguous run of axes (any
+ * position, so a bias gradient's sum over the batch axis needs no transpose), and
+ * Softmax over the last axis in one pass per row.
+ */
+export function reduceKernels(ctx: NativeContext): KernelConfig[] {
+  const reductions = ctx.addon.reduceOps.map((name): KernelConfig => {
+    const fallback = cpuKernel(name);
+    const op = ctx.code.reduce.get(name)!;
+    return {
+      kernelName: name,
+      backendName: 'native',
+      kernelFunc: (args) => {
+        const backend = args.backend as Backend;
+        const { x } = args.inputs as { x: TensorInfo };
+        const attrs = args.attrs as { axis?: number | number[]; reductionIndices?: number | number[]; keepDims?: boolean };
+        const plan = isFloat(backend, x) ? planAxes(x.shape, name === 'Max' ? attrs.reductionIndices : attrs.axis) : null;
+        if (!plan) return fallback(args);
+        const out = allocFloat32(backend, plan.outer * plan.inner);
+        ctx.addon.reduce(op, floats(backend, x), out, plan.outer, plan.n, plan.inner);
+        return output(backend, attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(plan.outShape, plan.axes) : plan.outShape, out);
+      },
+    };
+  });
+  const argReductions = ctx.addon.argReduceOps.map((name): KernelConfig => {
+    const fallback = cpuKernel(name);
+    const op = ctx.code.argReduce.get(name)!;
+    return {
+      kernelName: name,
+      backendName: 'native',
+      kernelFunc: (args) => {
+        const backend = args.backend as Backend;
+        const { x } = args.inputs as { x: TensorInfo };
+        const plan = isFloat(backend, x) ? planAxes(x.shape, (args.attrs as { axis: number }).axis) : null;
+        if (!plan || plan.axes.length !== 1 || plan.n === 0) return fallback(args);
+        const out = new Int32Array(plan.outer * plan.inner);
+        ctx.addon.argReduce(op, floats(backend, x), out, plan.outer, plan.n, plan.inner);
+        return output(backend, plan.outShape, out, 'int32');
+      },
+    };
+  });
+  const softmaxCpu = cpuKernel('Softmax');
+  const softmax: KernelConfig = {
+    kernelName: 'Softmax',
+    backendName: 'native',
+    kernelFunc: (args) => {
+      const backend = args.backend as Backend;
+      const { logits } = args.inputs as { logits: TensorInfo };
+      const { dim } = args.attrs as { dim: number };
+      const rank = logits.shape.length;
+      if (!isFloat(backend, logits) || rank === 0 || (dim !== -1 && dim !== rank - 1)) return softmaxCpu(args);
+      const cols = logits.shape[rank - 1];
+      const input = floats(backend, logits);
+      const out = allocFloat32(backend, input.length);
+      ctx.addon.softmax(input, out, cols === 0 ? 0 : input.length / cols, cols);
+      return output(backend, logits.shape, out);
+    },
+  };
+  return [...reductions, ...argReductions, softmax];
+}
+
+interface AxesPlan {
+  axes: number[];
+  outShape: number[];
+  outer: number;
+  n: number;
+  inner: number;
+}
+
+/** The reduction as [outer, n, inner], or null when the axes are not one contiguous run. */
+function planAxes(shape: number[], axis: number | number[] | undefined | null): AxesPlan | null {
+  const axes = [...tf.util.parseAxisParam(axis ?? (null as unknown as number), shape)].sort((p, q) => p - q);
+  if (axes.length === 0) return null;
+  for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1 && axes[i] !== axes[i - 1]) return null;
+  const first = axes[0];
+  const last = axes[axes.length - 1];
+  return {
+    axes,
+    outShape: shape.filter((_, i) => i < first || i > last),
+    outer: sizeOf(shape.slice(0, first)),
+    n: sizeOf(shape.slice(first, last + 1)),
+    inner: sizeOf(shape.slice(last + 1)),
+  };
+}

@@ -3,6 +3,7 @@ import { concreteShape, sampleSize } from '../shapes/types.js';
 import { hashSeed } from '../util/hash.js';
 import type { DataSplit, DatasetSpec } from './spec.js';
 import { permutation } from './split.js';
+import { tensorFloat32Array } from '../backend/native/backend.js';
 
 export interface Batch {
   x: tf.Tensor;
@@ -41,10 +42,17 @@ export function* batchIterator(split: DataSplit, spec: DatasetSpec, batchSize: n
   }
 }
 
-/** Rows order[start .. start+size) of a flat array (or the contiguous run when unshuffled). */
+/**
+ * Rows order[start .. start+size) of a flat array (or the contiguous run when unshuffled).
+ * Float rows go into an array the backend may recycle: a fresh 400 KB array per MNIST
+ * batch cost more than the copy into it.
+ */
 function gatherRows<T extends Float32Array | Int32Array>(data: T, rowSize: number, order: Uint32Array | null, start: number, size: number): T {
-  if (order === null) return data.slice(start * rowSize, (start + size) * rowSize) as T;
-  const out = new (data.constructor as { new (n: number): T })(size * rowSize);
+  const out = (data instanceof Float32Array ? tensorFloat32Array(size * rowSize) : new Int32Array(size * rowSize)) as T;
+  if (order === null) {
+    out.set(data.subarray(start * rowSize, (start + size) * rowSize));
+    return out;
+  }
   if (rowSize <= 8) {
     // Short rows (2-D points, token pairs): a plain loop beats a subarray per row.
     for (let j = 0; j < size; j++) {

@@ -6,6 +6,7 @@ import { DatasetError } from './errors.js';
 import { resolveDatasetParams, type DatasetIssue, type DatasetKind, type DatasetParamSpecs, type DatasetParamsOf } from './kind.js';
 import { mnist } from './mnist.js';
 import { modularAddition } from './modularAddition.js';
+import { sequenceTask } from './sequenceTask.js';
 import type { DatasetSpec, LoadedDataset } from './spec.js';
 import { circles } from './synthetic/circles.js';
 import { gaussians } from './synthetic/gaussians.js';
@@ -19,7 +20,7 @@ export { DatasetError } from './errors.js';
 /** The test share of datasets without a natural split, when the ref gives none. */
 export const DEFAULT_TEST_FRACTION = 0.2;
 
-const kinds: DatasetKind<any>[] = [spirals, moons, circles, xor, gaussians, mnist, modularAddition, teacher, csv];
+const kinds: DatasetKind<any>[] = [spirals, moons, circles, xor, gaussians, mnist, modularAddition, sequenceTask, teacher, csv];
 const byName = new Map(kinds.map((k) => [k.name, k]));
 
 /** What the app's dataset chooser shows and builds its parameter form from (plain data). */

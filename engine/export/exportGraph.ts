@@ -1,8 +1,9 @@
 import { tf } from '../tf.js';
 import { loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { CompiledModel } from '../compile/compile.js';
-import type { ValidationResult } from '../graph/validate.js';
-import { exportModel, writeExportBundle, type ExportBundle, type ExportTarget } from './bundle.js';
+import { describeDataset } from '../data/registry.js';
+import { validateGraph, type ValidationResult } from '../graph/validate.js';
+import { bundleToWire, exportModel, writeExportBundle, type ExportBundle, type ExportBundleWire, type ExportTarget } from './bundle.js';
 import type { WeightMap } from './weights.js';
 
 /** The untrained weights `train` starts from: the graph compiled with its seed. */
@@ -56,4 +57,22 @@ export async function exportToDirectory(options: ExportToDirectoryOptions): Prom
   });
   const written = await writeExportBundle(bundle, options.outDir);
   return { bundle, written, weights: from };
+}
+
+/**
+ * The engine service's export (the app's code view and Save As): a graph from the
+ * renderer, with a run's weights (`CompiledModel.weights()`) or, before any training,
+ * the initial ones from the graph's seed. Returns plain JSON (binary files in base64).
+ * Throws ExportError listing the graph's problems, or naming the weight that does not fit.
+ */
+export function exportForProtocol(
+  graph: unknown,
+  target: ExportTarget,
+  options: { weights?: WeightMap; baseDir?: string } = {},
+): ExportBundleWire {
+  const validation = validateGraph(graph, { describeDataset: (ref) => describeDataset(ref, { baseDir: options.baseDir }) });
+  const weights = options.weights ?? (validation.graph && !validation.problems.some((p) => p.severity === 'error')
+    ? initialWeights(validation, validation.graph.training?.seed ?? 1)
+    : {});
+  return bundleToWire(exportModel(validation, target, weights, { weightsFrom: options.weights ? 'the run' : 'the initial weights' }));
 }

@@ -52,9 +52,6 @@ export class ExportError extends Error {
   override name = 'ExportError';
 }
 
-/** The prediction port of each loss kind, whose source the exported forward returns. */
-const PREDICTION_PORT: Record<string, string> = { CrossEntropy: 'logits', MSE: 'pred', KLDiv: 'q' };
-
 export function planExport(validation: ValidationResult): ExportPlan {
   if (hasErrors(validation.problems) || !validation.graph) {
     const errors = validation.problems.filter((p) => p.severity === 'error').map(formatProblem);
@@ -113,11 +110,6 @@ export function planExport(validation: ValidationResult): ExportPlan {
     outputs,
     forwardTakesLabels,
   };
-}
-
-/** The port of a loss node that holds the model's prediction (the rest are targets). */
-export function predictionPort(loss: ExportNode): string | undefined {
-  return PREDICTION_PORT[loss.type];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TensorType } from '../shapes/types.js';
-import { allocateNames, className, ExportError, lastDim, predictionPort, type ExportNode, type ExportPlan } from './plan.js';
+import { allocateNames, className, ExportError, lastDim, type ExportNode, type ExportPlan } from './plan.js';
 import { PYTHON_BLOCKS, READ_SAFETENSORS } from './pytorchLibrary.js';
 
 /**
@@ -103,8 +103,8 @@ export function generatePyTorch(plan: ExportPlan, options: PyTorchOptions = {}):
 }
 
 function header(plan: ExportPlan, cls: string, weightsFile: string, source?: string): string {
-  const lines = [`"""${plan.title.replace(/"""/g, "'''")}: exported from Tensorloom${source ? ` (${source})` : ''}.`, ''];
-  if (plan.description) lines.push(...wrap(plan.description.replace(/"""/g, "'''").replace(/\\/g, '\\\\'), 88), '');
+  const lines = [`"""${docText(plan.title)}: exported from Tensorloom${source ? ` (${docText(source)})` : ''}.`, ''];
+  if (plan.description) lines.push(...wrap(docText(plan.description), 88), '');
   lines.push(
     'Self-contained: needs only PyTorch (checked with 1.13). Usage:',
     '',
@@ -135,10 +135,10 @@ function modelClass(
   local: (source: string, port: string) => string,
 ): string {
   const lines: string[] = [`class ${cls}(nn.Module):`];
-  lines.push(`    """${plan.title.replace(/"""/g, "'''")}, one line of forward per Tensorloom node."""`, '');
+  lines.push(`    """${docText(plan.title)}, one line of forward per Tensorloom node."""`, '');
   lines.push('    def __init__(self):', '        super().__init__()');
   const inits = emitted.filter((e) => e.py.init);
-  for (const e of inits) lines.push(`        self.${e.name} = ${e.py.init}`);
+  for (const e of inits) lines.push(...wrapCall(`        self.${e.name} = `, e.py.init!));
   if (!inits.length) lines.push('        pass');
   lines.push('');
 
@@ -148,7 +148,7 @@ function modelClass(
   lines.push(`    def forward(self, ${args}):`);
   const returns = plan.outputs.map((o) => `${o.name} ${showType(typeOfOutput(plan, o))}`).join(', ');
   lines.push(`        """${plan.input ? `x: ${showType(plan.input.outputTypes.x)}` : 'x: the input'} → ${single ? returns : `{${returns}}`}"""`);
-  for (const e of emitted) lines.push(`        ${e.name} = ${e.py.expr}${comment(e.node)}`);
+  for (const e of emitted) lines.push(`        ${e.name} = ${e.py.expr}${e.name !== e.node.id ? `  # node "${e.node.id}"` : ''}`);
   if (single) lines.push(`        return ${outputExpr(plan.outputs[0])}`);
   else lines.push(`        return {${plan.outputs.map((o) => `${pyString(o.name)}: ${outputExpr(o)}`).join(', ')}}`);
 
@@ -174,13 +174,10 @@ function modelClass(
     }
     const terms = plan.losses.map((l) => lossExpr(l, (port) => value(l.inputs[port].source, l.inputs[port].port)));
     for (const e of aux) terms.push(e.py.auxLoss!);
-    lines.push(`        return ${terms.join(' + ')}`);
+    if (terms.length === 1) lines.push(`        return ${terms[0]}`);
+    else lines.push('        return (', `            ${terms[0]}`, ...terms.slice(1).map((t) => `            + ${t}`), '        )');
   }
   return lines.join('\n') + '\n';
-}
-
-function comment(node: ExportNode): string {
-  return node.id !== node.id.replace(/[^A-Za-z0-9_]/g, '_') ? `  # node "${node.id}"` : '';
 }
 
 function typeOfOutput(plan: ExportPlan, o: ExportPlan['outputs'][number]): TensorType {
@@ -369,6 +366,27 @@ function interpreterWeight(node: ExportNode, variable: string): [string, string,
   throw new ExportError(`node "${node.id}" (${node.type}): variable "${variable}" has no place in the PyTorch module`);
 }
 
+/** `prefix + call`, or the call's arguments one per line when that line would be long. */
+function wrapCall(prefix: string, call: string, width = 110): string[] {
+  const open = call.indexOf('(');
+  if (prefix.length + call.length <= width || open < 0 || !call.endsWith(')')) return [prefix + call];
+  const args: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = start; i < call.length - 1; i++) {
+    const c = call[i];
+    if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      args.push(call.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  args.push(call.slice(start, -1).trim());
+  const indent = ' '.repeat(prefix.length - prefix.trimStart().length + 4);
+  return [`${prefix}${call.slice(0, open + 1)}`, ...args.map((a) => `${indent}${a},`), `${indent.slice(4)})`];
+}
+
 /** The blocks in dependency order, each once. */
 function orderBlocks(wanted: string[]): string[] {
   const order: string[] = [];
@@ -389,6 +407,11 @@ export function showType(type: TensorType): string {
 export function pyFloat(v: number): string {
   const s = String(v);
   return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+/** Text safe inside a Python docstring: no closing quotes, no escape sequences. */
+function docText(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/"""/g, "'''");
 }
 
 export function pyString(s: string): string {

@@ -8,6 +8,7 @@ import { createOptimizer, type Optimizer } from './optimizers.js';
 import { evaluate } from './evaluate.js';
 import type { MetricValues, TrainEvent } from './events.js';
 import { findFirstNonFinite, findNonFiniteGradient } from './nanTrace.js';
+import { fusedGlobalNorm } from '../backend/fused.js';
 
 export interface TrainerState {
   step: number;
@@ -194,6 +195,8 @@ function samGradients(
 
 /** ‖g‖₂ over all gradients, scaled by the largest entry first so huge but finite gradients do not overflow float32. */
 function globalNorm(grads: Record<string, tf.Tensor>): number {
+  const fused = fusedGlobalNorm(Object.values(grads));
+  if (fused !== null) return fused;
   const [maxAbs, sumSq] = tf.tidy(() => {
     const list = Object.values(grads);
     const m = tf.max(tf.stack(list.map((g) => tf.max(tf.abs(g)))));

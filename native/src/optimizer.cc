@@ -7,8 +7,27 @@
 
 namespace tl {
 
+template <int Decay>  // 0: none, 1: L2 added to the gradient (Adam), 2: decoupled (AdamW)
+static void adamLoop(size_t n, const float* __restrict w, const float* __restrict g, const float* __restrict m,
+                     const float* __restrict v, float* __restrict wOut, float* __restrict mOut, float* __restrict vOut,
+                     float stepSize, float beta1, float oneMinusB1, float beta2, float oneMinusB2, float bc2Sqrt, float eps,
+                     float wd, float decay) {
+  for (size_t i = 0; i < n; i++) {
+    float gi = g[i];
+    float base = w[i];
+    if (Decay == 1) gi = gi + w[i] * wd;
+    if (Decay == 2) base = w[i] * decay;
+    const float mi = m[i] * beta1 + gi * oneMinusB1;
+    const float vi = v[i] * beta2 + (gi * gi) * oneMinusB2;
+    const float denom = std::sqrt(vi) / bc2Sqrt + eps;
+    mOut[i] = mi;
+    vOut[i] = vi;
+    wOut[i] = base - (mi / denom) * stepSize;
+  }
+}
+
 // adam(w, g, m, v, wOut, mOut, vOut, stepSize, beta1, beta2, bc2Sqrt, eps, weightDecay, lr, decoupled)
-// Outputs may alias inputs (in-place update).
+// The outputs are fresh arrays, distinct from the inputs.
 static napi_value Adam(napi_env env, napi_callback_info info) {
   Args a(env, info);
   size_t n, gn, mn, vn, wo, mo, vo;
@@ -21,6 +40,8 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   float* vOut = a.f32(6, &vo);
   TL_CHECK(env, w && g && m && v && wOut && mOut && vOut, "adam expects seven Float32Arrays");
   TL_CHECK(env, gn == n && mn == n && vn == n && wo == n && mo == n && vo == n, "adam: arrays differ in length");
+  const float* ins[] = {w, g, m, v};
+  for (const float* in : ins) TL_CHECK(env, n == 0 || (in != wOut && in != mOut && in != vOut), "adam: outputs must be fresh arrays");
   const float stepSize = static_cast<float>(a.num(7));
   const float beta1 = static_cast<float>(a.num(8));
   const float beta2 = static_cast<float>(a.num(9));
@@ -33,21 +54,12 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   const float oneMinusB2 = static_cast<float>(1.0 - a.num(9));
   const float wd = static_cast<float>(wdD);
   const float decay = static_cast<float>(1.0 - lrD * wdD);
-  const bool hasDecay = wdD != 0.0;
-  for (size_t i = 0; i < n; i++) {
-    float gi = g[i];
-    float base = w[i];
-    if (hasDecay) {
-      if (decoupled) base = w[i] * decay;
-      else gi = gi + w[i] * wd;
-    }
-    const float mi = m[i] * beta1 + gi * oneMinusB1;
-    const float vi = v[i] * beta2 + (gi * gi) * oneMinusB2;
-    const float denom = std::sqrt(vi) / bc2Sqrt + eps;
-    mOut[i] = mi;
-    vOut[i] = vi;
-    wOut[i] = base - (mi / denom) * stepSize;
-  }
+  if (wdD == 0.0)
+    adamLoop<0>(n, w, g, m, v, wOut, mOut, vOut, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
+  else if (!decoupled)
+    adamLoop<1>(n, w, g, m, v, wOut, mOut, vOut, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
+  else
+    adamLoop<2>(n, w, g, m, v, wOut, mOut, vOut, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
   return nullptr;
 }
 

@@ -9,7 +9,7 @@ import { offerRecovery } from './files/fileCommands.js';
 import { Palette } from './palette/Palette.js';
 import { ModalHost } from './shell/Modals.js';
 import { ProblemsPanel } from './shell/ProblemsPanel.js';
-import { CodePane, ReadmePane, RightPanel, Toasts } from './shell/SidePanes.js';
+import { CodePane, RightPanel, Toasts } from './shell/SidePanes.js';
 import { StatusBar } from './shell/StatusBar.js';
 import { TopBar } from './shell/TopBar.js';
 import { resolveTheme } from './view/viewStore.js';
@@ -62,14 +62,13 @@ function Shell({ app }: { app: AppServices }) {
   useTheme();
   useTitle(app);
   useRecovery(app);
-  const problemsOpen = useView((s) => s.showProblems);
+  const showPalette = useView((s) => s.showPalette);
   return (
-    <div className={problemsOpen ? 'app' : 'app problems-closed'}>
+    <div className="app">
       <TopBar />
-      <main className="workspace">
-        <Palette />
+      <main className={showPalette ? 'workspace' : 'workspace no-palette'}>
+        {showPalette && <Palette />}
         <div className="center">
-          <ReadmePane />
           <Canvas />
           <CodePane />
         </div>

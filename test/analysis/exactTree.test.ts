@@ -203,7 +203,7 @@ describe('exact decision tree of a ReLU network', () => {
     graph.nodes.find((n) => n.id === 'a1')!.type = 'Tanh';
     const { model, data } = await trained(graph);
     await expect(extractExactTree(model, data)).rejects.toThrow(ChainError);
-    await expect(extractExactTree(model, data)).rejects.toThrow(/node "a1" \(Tanh\) is not Linear, ReLU or Dropout/);
+    await expect(extractExactTree(model, data)).rejects.toThrow(/node "a1" \(Tanh\) is not Linear, ReLU, Dropout or Flatten/);
     model.dispose();
   });
 });

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildRendererIfStale, launchChromium, screenshot, startServe, type Served } from './harness.js';
@@ -62,11 +64,10 @@ async function setParam(name: string, value: string): Promise<void> {
 
 describe('Tensorloom in the browser', () => {
   it('builds the spiral classifier from the palette, with a shape on every edge', async () => {
-    await dropKind('Input', 110, 140);
-    await dropKind('Linear', 340, 140);
-    await dropKind('ReLU', 570, 140);
-    await dropKind('Linear', 340, 360);
-    await dropKind('CrossEntropy', 590, 380);
+    // One step out (zoom 0.83), so the five nodes fit in a row on a 1440-pixel screen.
+    await page.locator('.react-flow__controls-zoomout').click();
+    await page.waitForTimeout(300);
+    for (const [i, type] of ['Input', 'Linear', 'ReLU', 'Linear', 'CrossEntropy'].entries()) await dropKind(type, 75 + i * 165, 230 + (i === 4 ? 30 : 0));
     await poll(async () => (await graph()).nodes.map((n: { id: string }) => n.id)).toEqual(['input1', 'linear1', 'relu1', 'linear2', 'crossentropy1']);
 
     await connect('input1', 'x', 'linear1', 'in');
@@ -169,25 +170,84 @@ describe('Tensorloom in the browser', () => {
     await page.getByTestId('code-toggle').click();
     const code = page.getByTestId('code-view');
     await code.locator('.monaco-editor').waitFor({ timeout: 30_000 });
-    await poll(() => code.locator('.view-lines').textContent()).toContain('"tensorloom.graph"');
+    // Monaco renders spaces as non-breaking ones.
+    const text = async () => (await code.locator('.view-lines').textContent())?.replace(/\u00a0/g, ' ');
+    await poll(text).toContain('"tensorloom.graph"');
     await screenshot(page, 'code-view');
+
+    // Type a new width into the JSON: the canvas follows.
+    await code.locator('.view-lines').click();
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('"units": 64');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('48');
+    await poll(async () => (await graph()).nodes.find((n: { id: string }) => n.id === 'linear1').params.units).toBe(48);
+    await poll(edgeShapes).toContain('[B×48]');
+
+    // Undo on the canvas: the text follows back.
+    await page.mouse.click(600, 650);
+    await page.keyboard.press('Control+Z');
+    await poll(async () => (await graph()).nodes.find((n: { id: string }) => n.id === 'linear1').params.units).toBe(64);
+    await poll(text).toContain('"units": 64');
     await page.getByTestId('code-toggle').click();
   });
 
   it('opens every template with no problem listed', async () => {
     await page.getByTestId('templates-button').click();
-    await page.getByTestId('templates-dialog').waitFor();
-    const names = (await page.locator('[data-testid^="template-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!))).filter((id) => id !== 'templates-dialog');
+    await page.getByTestId('template-grid').waitFor();
+    const names = (await page.locator('[data-testid^="template-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!))).filter((id) => id !== 'template-grid');
+    expect(names.length).toBe(Number(await page.getByTestId('template-grid').getAttribute('data-count')));
     await screenshot(page, 'templates');
     await page.keyboard.press('Escape');
     for (const id of names) {
       await page.getByTestId('templates-button').click();
       await page.getByTestId(id).click();
+      await poll(() => page.getByTestId('file-name').textContent()).toBe(`${id.slice('template-'.length)}.loom.json`);
       await page.getByTestId('readme').waitFor();
       await poll(problemCount).toBe(0);
       await poll(() => page.getByTestId('problems').textContent()).toContain('none');
       if (id === names[0]) await screenshot(page, 'template');
     }
+  });
+
+  it('adds a node by search, then duplicates, copies, pastes and deletes from the keyboard', async () => {
+    const start = (await graph()).nodes.length;
+    await page.mouse.click(600, 650); // the canvas has the focus, nothing selected
+    await page.keyboard.press('/');
+    await page.getByTestId('add-node-search').fill('drop');
+    await screenshot(page, 'search-to-add');
+    await page.keyboard.press('Enter');
+    await poll(async () => (await graph()).nodes.at(-1)?.id).toBe('dropout1');
+    await page.keyboard.press('Control+D');
+    await page.keyboard.press('Control+C');
+    await page.keyboard.press('Control+V');
+    await poll(async () => (await graph()).nodes.map((n: { id: string }) => n.id).slice(start)).toEqual(['dropout1', 'dropout2', 'dropout3']);
+
+    // Shift-click adds to the selection; Delete removes both in one undo step.
+    await page.getByTestId('node-dropout1').click({ position: { x: 12, y: 10 } });
+    await page.getByTestId('node-dropout2').click({ position: { x: 12, y: 10 }, modifiers: ['Shift'] });
+    await page.keyboard.press('Delete');
+    await poll(async () => (await graph()).nodes.map((n: { id: string }) => n.id).slice(start)).toEqual(['dropout3']);
+    await page.keyboard.press('Control+Z');
+    await poll(async () => (await graph()).nodes.length).toBe(start + 3);
+  });
+
+  it('offers to restore unsaved work when the page is opened again', async () => {
+    const recoveryDir = join(served.home, 'recovery');
+    // The autosave runs every few seconds while there are unsaved changes.
+    await poll(() => Promise.resolve(existsSync(recoveryDir) && readdirSync(recoveryDir).some((f) => f.endsWith('.json'))), 15_000).toBe(true);
+    await page.waitForTimeout(300);
+    const before = await graph();
+    await page.reload();
+    await page.getByTestId('confirm-dialog').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'restore');
+    await page.getByTestId('confirm-ok').click();
+    expect(await graph()).toEqual(before);
+    await poll(() => page.getByTestId('dirty-mark').count()).toBe(1);
   });
 
   it('reads well in the dark theme', async () => {

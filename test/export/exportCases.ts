@@ -67,7 +67,8 @@ export async function prepareCase(name: string, graph: Graph, baseDir: string, w
     // Float targets of more than one value per sample are distributions (KLDiv's p): softmax them.
     if (y.dtype === 'float32' && y.shape.length > 1) y.data = tf.tidy(() => Array.from(tf.softmax(tf.tensor(y.data, y.shape)).dataSync()));
     const plan = planExport(validation);
-    const expected = tf.tidy(() => {
+    let expected!: { outputs: Record<string, Tensorish>; loss: number | null };
+    tf.tidy(() => {
       const result = model.forward(
         { x: tf.tensor(x.data, x.shape, x.dtype), y: tf.tensor(y.data, y.shape, y.dtype) },
         { training: false, keepOutputs: true },
@@ -79,7 +80,7 @@ export async function prepareCase(name: string, graph: Graph, baseDir: string, w
           return [o.name, { shape: t.shape, data: Array.from(t.dataSync()) }];
         }),
       );
-      return { outputs, loss: result.loss ? result.loss.dataSync()[0] : null };
+      expected = { outputs, loss: result.loss ? result.loss.dataSync()[0] : null };
     });
 
     const pytorchDir = join(dir, 'pytorch');

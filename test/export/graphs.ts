@@ -106,12 +106,13 @@ export const patchGraph = graph(
 );
 
 /**
- * Soft targets with all three losses, and node ids that are keywords or names the
- * generated code uses itself (Python's `in`, `class`, nn.Module's `eval`, JavaScript's
- * `tf`, ids with dots), which the exporters must rename.
+ * Soft targets with all three losses, node ids that are keywords or names the generated
+ * code uses itself (Python's `class`, nn.Module's `eval`, JavaScript's `tf`, ids with
+ * dots and a leading underscore), which the exporters must rename, and a title with
+ * quotes and escape sequences that must not break the generated comments.
  */
 export const awkwardGraph = graph(
-  'Awkward names & losses',
+  'Awkward "names" \\N{x} & losses """ */ `',
   { name: 'teacher', params: { samples: 40, features: 4, classes: 3 } },
   [
     { id: 'in', type: 'Input' },

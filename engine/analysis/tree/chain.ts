@@ -2,9 +2,10 @@ import type { CompiledModel, CompiledNode } from '../../compile/compile.js';
 
 /**
  * A ReLU network read as a plain chain of operations on the input, in float64:
- * Input.x → (Linear | ReLU | Dropout)* → output. This is the form both tree methods
- * need: every hidden unit is one ReLU output, and between ReLUs the map is affine.
- * Dropout is the identity at inference, so it is skipped.
+ * Input.x → (Linear | ReLU | Dropout | Flatten)* → output. This is the form both tree
+ * methods need: every hidden unit is one ReLU output, and between ReLUs the map is affine.
+ * Dropout is the identity at inference and Flatten only reshapes (the inputs are taken
+ * as features in row-major order), so both are skipped.
  */
 export type ChainOp =
   | {
@@ -54,10 +55,13 @@ export function reluChain(model: CompiledModel): ReluChain {
     }
   }
   const xShape = input.outputTypes.x?.shape ?? [];
-  if (xShape.length !== 2 || typeof xShape[1] !== 'number') {
-    throw new ChainError(`the input x has shape [${xShape}]; the tree methods need flat features [B, features]`, input.id);
+  const dims = xShape.slice(1);
+  if (xShape.length < 2 || dims.some((v) => typeof v !== 'number') || input.outputTypes.x?.dtype !== 'float32') {
+    throw new ChainError(`the input x is [${xShape}] (${input.outputTypes.x?.dtype}); the tree methods need float features [B, ...]`, input.id);
   }
-  const inputDim = xShape[1];
+  // Inputs are the features in row-major order (what Flatten gives the first Linear).
+  const inputDim = (dims as number[]).reduce((a, b) => a * b, 1);
+  let flat = xShape.length === 2;
   const ops: ChainOp[] = [];
   const hidden: ReluChain['hidden'] = [];
   let width = inputDim;
@@ -73,7 +77,12 @@ export function reluChain(model: CompiledModel): ReluChain {
       );
     }
     const node = next[0].node;
-    if (node.type === 'Linear') {
+    if (node.type === 'Linear' && !flat) {
+      throw new ChainError(`node "${node.id}" (Linear) gets [${current.outputTypes[port]?.shape}]; put a Flatten before it so the tree sees flat features`, node.id);
+    }
+    if (node.type === 'Flatten') {
+      flat = true;
+    } else if (node.type === 'Linear') {
       const w = node.vars.weight;
       const [inDim, outDim] = w.shape as [number, number];
       ops.push({
@@ -90,7 +99,7 @@ export function reluChain(model: CompiledModel): ReluChain {
       ops.push({ kind: 'relu', nodeId: node.id, width });
     } else if (node.type !== 'Dropout') {
       throw new ChainError(
-        `node "${node.id}" (${node.type}) is not Linear, ReLU or Dropout; the exact tree and C-Net need a ReLU network Input → Linear → ReLU → … → Linear`,
+        `node "${node.id}" (${node.type}) is not Linear, ReLU, Dropout or Flatten; the exact tree and C-Net need a ReLU network Input → Linear → ReLU → … → Linear`,
         node.id,
       );
     }

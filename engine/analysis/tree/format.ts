@@ -7,16 +7,27 @@ export function formatNumber(v: number): string {
   return String(s);
 }
 
-/** `0.83·x0 − 1.2·x1 + 0.4` (zero coefficients left out; a constant alone if all are zero). */
+/** Rules over more inputs than this show only their largest terms (the numbers stay whole). */
+export const MAX_TERMS = 12;
+
+/**
+ * `0.83·x0 − 1.2·x1 + 0.4` (zero coefficients left out; a constant alone if all are zero).
+ * With more than MAX_TERMS non-zero coefficients (images), the largest ones are shown,
+ * in input order, and the rest counted: `… + 0.2·x17 + … (40 more terms) − 1.1`.
+ */
 export function formatAffine(weights: ArrayLike<number>, bias: number, names: string[]): string {
+  let shown: number[] = [];
+  for (let i = 0; i < weights.length; i++) if (weights[i] !== 0) shown.push(i);
+  const hidden = Math.max(0, shown.length - MAX_TERMS);
+  if (hidden > 0) shown = shown.sort((a, b) => Math.abs(weights[b]) - Math.abs(weights[a])).slice(0, MAX_TERMS).sort((a, b) => a - b);
   const terms: string[] = [];
-  for (let i = 0; i < weights.length; i++) {
+  for (const i of shown) {
     const w = weights[i];
-    if (w === 0) continue;
     const mag = Math.abs(w);
     const body = formatNumber(mag) === '1' ? names[i] : `${formatNumber(mag)}·${names[i]}`;
     terms.push(terms.length === 0 ? (w < 0 ? `−${body}` : body) : `${w < 0 ? '−' : '+'} ${body}`);
   }
+  if (hidden > 0) terms.push(`+ … (${hidden} more terms)`);
   if (bias !== 0 || terms.length === 0) {
     const b = formatNumber(Math.abs(bias));
     terms.push(terms.length === 0 ? (bias < 0 ? `−${b}` : b) : `${bias < 0 ? '−' : '+'} ${b}`);

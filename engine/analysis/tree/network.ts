@@ -30,7 +30,7 @@ export async function runNetwork(
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
     const [out, hid, pre] = tf.tidy(() => {
-      const xs = tf.tensor(x.subarray(start * d, (start + size) * d), [size, d]);
+      const xs = tf.tensor(x.subarray(start * d, (start + size) * d), concreteShape(spec.x.shape, size));
       const ys = tf.zeros(concreteShape(spec.y.shape, size), spec.y.dtype);
       const r = model.forward({ x: xs, y: ys }, { training: false, keepOutputs: true });
       const o = r.outputs[chain.outputNodeId].out;

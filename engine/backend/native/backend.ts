@@ -7,6 +7,7 @@ import { elementwiseKernels } from './elementwise.js';
 import { reduceKernels } from './reduce.js';
 import { movementKernels } from './movement.js';
 import { ArrayPool } from './pool.js';
+import { groupedKernels } from './grouped.js';
 
 /**
  * The `native` backend: the cpu backend's storage (plain typed arrays in this process)
@@ -52,7 +53,7 @@ let context: NativeContext | null = null;
 
 /** The native kernels, named for `backendName` (the cpu kernels it does not replace are not included). */
 export function nativeKernelConfigs(ctx: NativeContext, backendName: string): KernelConfig[] {
-  return [...matmulKernels(ctx), ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...movementKernels(ctx)].map((k) => ({ ...k, backendName }));
+  return [...matmulKernels(ctx), ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...movementKernels(ctx), ...groupedKernels(ctx)].map((k) => ({ ...k, backendName }));
 }
 
 /**
@@ -76,3 +77,14 @@ export function registerNativeBackend(): NativeContext {
 export function activeNativeContext(): NativeContext | null {
   return context && tf.getBackend() === NATIVE_BACKEND ? context : null;
 }
+
+/**
+ * An uninitialised Float32Array of n floats that will become a tensor's data (the caller
+ * fills every element, then passes it to tf.tensor): recycled from the native backend's
+ * pool when that backend is active, a fresh array otherwise.
+ */
+export function tensorFloat32Array(n: number): Float32Array {
+  if (context && tf.getBackend() === NATIVE_BACKEND) return (tf.backend() as NativeBackend).pool.take(n);
+  return new Float32Array(n);
+}
+

@@ -1,7 +1,8 @@
 import { tf } from '../../tf.js';
 import { defineKind, fail, ok, type PortError } from '../kind.js';
 import type { TensorType } from '../../shapes/types.js';
-import { checkRoutingParams, reportRouting, routeTopK, routingParams } from './topkGate.js';
+import { checkRoutingParams, reportRouting, routeTopK, routingParams, type TopKRouting } from './topkGate.js';
+import { groupedLinear } from '../../backend/groupedMatMul.js';
 
 /**
  * Mixture of MLP experts with a top-k softmax gate (Shazeer et al. 2017; the balance
@@ -63,7 +64,11 @@ export const MoE = defineKind({
     const logits = tf.add(tf.matMul(tokens, vars.gate_weight as tf.Tensor2D), vars.gate_bias) as tf.Tensor2D;
     const routing = routeTopK(logits, params.topK);
     reportRouting(ctx, routing, params.balanceWeight);
-    const y = denseExperts(tokens, routing.gates, vars, params.activation);
+    // Sparse dispatch needs a scatter-add (UnsortedSegmentSum), which also backs gather's
+    // gradient; where the backend lacks it (wasm), every expert runs on every token.
+    const y = tf.getKernel('UnsortedSegmentSum', tf.getBackend())
+      ? sparseExperts(tokens, routing, vars, params.activation)
+      : denseExperts(tokens, routing.gates, vars, params.activation);
     return { out: tf.reshape(y, [...x.shape.slice(0, -1), params.units]) };
   },
 });
@@ -83,9 +88,57 @@ function featureDim(type: TensorType | undefined): number {
 }
 
 /**
+ * Each token through its k experts only: the routing is read back, the tokens are
+ * gathered in expert order (one block of rows per expert), each expert's two layers run
+ * on its block (groupedLinear), and the gate-weighted results are added back to their
+ * tokens. Costs k expert passes per token where the dense form costs E.
+ */
+function sparseExperts(x: tf.Tensor2D, routing: TopKRouting, vars: Record<string, tf.Tensor>, activation: string): tf.Tensor2D {
+  const [n, e] = routing.gates.shape;
+  const plan = dispatchPlan(routing.mask.dataSync(), n, e);
+  const rows = tf.tensor1d(plan.rows, 'int32');
+  const xs = tf.gather(x, rows) as tf.Tensor2D;
+  const hidden = activate(groupedLinear(xs, vars.w1 as tf.Tensor3D, vars.b1 as tf.Tensor2D, plan.sizes), activation) as tf.Tensor2D;
+  const y = groupedLinear(hidden, vars.w2 as tf.Tensor3D, vars.b2 as tf.Tensor2D, plan.sizes);
+  // The gate of each (token, expert) assignment, differentiable through the gather.
+  const gate = tf.gather(tf.reshape(routing.gates, [n * e]), tf.tensor1d(plan.gateIndex, 'int32'));
+  return tf.unsortedSegmentSum(tf.mul(y, tf.expandDims(gate, 1)), rows, n) as tf.Tensor2D;
+}
+
+interface DispatchPlan {
+  /** Token of each assignment, grouped by expert (tokens ascending within a group). */
+  rows: Int32Array;
+  /** Index n·E + e of each assignment in the flattened gates. */
+  gateIndex: Int32Array;
+  /** Assignments per expert. */
+  sizes: number[];
+}
+
+/** The assignments of a [N, E] 0/1 routing mask, grouped by expert. */
+function dispatchPlan(mask: ArrayLike<number>, n: number, e: number): DispatchPlan {
+  const sizes = new Array<number>(e).fill(0);
+  for (let t = 0; t < n; t++) for (let j = 0; j < e; j++) if (mask[t * e + j] !== 0) sizes[j]++;
+  const total = sizes.reduce((s, c) => s + c, 0);
+  const rows = new Int32Array(total);
+  const gateIndex = new Int32Array(total);
+  const next = new Array<number>(e);
+  for (let j = 0, at = 0; j < e; j++) {
+    next[j] = at;
+    at += sizes[j];
+  }
+  for (let t = 0; t < n; t++) {
+    for (let j = 0; j < e; j++) {
+      if (mask[t * e + j] === 0) continue;
+      rows[next[j]] = t;
+      gateIndex[next[j]++] = t * e + j;
+    }
+  }
+  return { rows, gateIndex, sizes };
+}
+
+/**
  * Every expert on every token, combined by the gates: exact, but it costs E expert
- * passes where a sparse dispatch (gather each expert's tokens, scatter back) costs k.
- * Sparse dispatch is a later performance step; STACK-NOTES measures the gap.
+ * passes where sparse dispatch costs k. Used where the backend cannot scatter-add.
  */
 function denseExperts(
   x: tf.Tensor2D,

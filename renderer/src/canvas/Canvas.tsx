@@ -17,6 +17,7 @@ import { EMPTY_VIEW } from '../validation/validationStore.js';
 import { FlowMapper, type LoomFlowNode, type ShapeFlowEdge } from './flowMapping.js';
 import { groupSlug, LoomNode } from './LoomNode.js';
 import { ShapeEdge } from './ShapeEdge.js';
+import { fitReadable } from './fitReadable.js';
 
 const nodeTypes = { loom: LoomNode };
 const edgeTypes = { shape: ShapeEdge };
@@ -131,7 +132,7 @@ export function Canvas() {
         onNodeDragStop={() => app.doc.seal()}
         onInit={(instance) => {
           app.flow.current = instance;
-          if (graph.nodes.length) instance.fitView({ padding: 0.2, maxZoom: 1.2 });
+          if (graph.nodes.length) setTimeout(() => fitReadable(instance, document.querySelector('[data-testid="canvas"]')), 60);
         }}
         isValidConnection={(c) => c.source !== c.target}
         deleteKeyCode={null}

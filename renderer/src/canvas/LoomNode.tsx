@@ -11,13 +11,17 @@ function showPortNames(ports: { name: string }[], plain: string): boolean {
   return ports.length > 1 || (ports.length === 1 && ports[0].name !== plain);
 }
 
-/** A few parameter values on the node itself, so the graph reads without clicking. */
-function paramSummary(data: LoomFlowNode['data']): { key: string; value: string; set: boolean }[] {
-  const specs = data.kind?.params ?? {};
+/**
+ * A few parameter values on the node itself, so the graph reads without clicking: the
+ * ones set in the file, and the kind's first whole-number parameter (a layer's width)
+ * even at its default. Defaults like bias: true or labelSmoothing: 0 stay off the node.
+ */
+export function paramSummary(data: Pick<LoomFlowNode['data'], 'kind' | 'node'>): { key: string; value: string; set: boolean }[] {
+  const specs = Object.entries(data.kind?.params ?? {});
   const given = data.node.params ?? {};
-  return Object.entries(specs)
-    // Booleans at their default (bias: true) are noise on the node; shown once changed.
-    .filter(([key, spec]) => spec.kind !== 'boolean' || given[key] !== undefined)
+  const first = specs[0];
+  return specs
+    .filter(([key, spec]) => given[key] !== undefined || (first?.[0] === key && spec.kind === 'int'))
     .slice(0, 3)
     .map(([key, spec]) => ({ key, value: String(given[key] ?? spec.default), set: given[key] !== undefined }));
 }
@@ -45,12 +49,14 @@ function LoomNodeView({ id, data, selected }: NodeProps<LoomFlowNode>) {
     <div className={className} data-testid={`node-${id}`} data-node-type={node.type} data-errors={errors.length}>
       <div className="loom-node__header">
         <span className="loom-node__type">{node.type}</span>
-        <span className="loom-node__id">{node.label ?? id}</span>
         {errors.length > 0 && (
           <span className="loom-node__badge" aria-label={`${errors.length} problem${errors.length > 1 ? 's' : ''}`}>
             !
           </span>
         )}
+      </div>
+      <div className="loom-node__id" title={node.label ? `id ${id}` : undefined}>
+        {node.label ?? id}
       </div>
       {params.length > 0 && (
         <div className="loom-node__params">

@@ -66,3 +66,17 @@ describe('graph to React Flow', () => {
     expect(placed.get('loss')!.x).toBeGreaterThan(placed.get('out')!.x);
   });
 });
+
+describe('node face', () => {
+  it('shows set params and a layer width, not default flags', async () => {
+    const { paramSummary } = await import('./LoomNode.js');
+    const linear = { type: 'Linear', group: 'Layers', summary: '', doc: '', inputs: [], outputs: [], params: { units: { kind: 'int', default: 32, min: 1, max: 9, doc: '' }, bias: { kind: 'boolean', default: true, doc: '' } } } as NodeKindInfo;
+    expect(paramSummary({ kind: linear, node: { id: 'a', type: 'Linear' } })).toEqual([{ key: 'units', value: '32', set: false }]);
+    expect(paramSummary({ kind: linear, node: { id: 'a', type: 'Linear', params: { bias: false } } })).toEqual([
+      { key: 'units', value: '32', set: false },
+      { key: 'bias', value: 'false', set: true },
+    ]);
+    const ce = { ...linear, params: { labelSmoothing: { kind: 'number', default: 0, min: 0, max: 1, doc: '' } } } as NodeKindInfo;
+    expect(paramSummary({ kind: ce, node: { id: 'c', type: 'CrossEntropy' } })).toEqual([]);
+  });
+});

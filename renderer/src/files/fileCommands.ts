@@ -5,6 +5,7 @@ import { emptyGraph, graphToText, sameJson } from '../doc/newGraph.js';
 import { describeFailure } from '../engine/errors.js';
 import { hasPreloadFiles } from '../engine/preload.js';
 import { select, toast } from '../view/viewStore.js';
+import { fitReadable } from '../canvas/fitReadable.js';
 import { decodeRecovery, RECOVERY_KEY } from './recovery.js';
 
 /**
@@ -37,7 +38,9 @@ export function loadDocument(app: AppServices, graph: Graph, file: DocFile, save
   app.trainer.reset();
   select(app.view, []);
   app.view.setState({ readme: null });
-  globalThis.requestAnimationFrame?.(() => app.flow.current?.fitView({ padding: 0.2, maxZoom: 1.2 }));
+  // Twice: after React renders the nodes, then after React Flow has measured them.
+  const fit = () => app.flow.current && fitReadable(app.flow.current, document.querySelector('[data-testid="canvas"]'));
+  globalThis.requestAnimationFrame?.(() => requestAnimationFrame(() => (fit(), setTimeout(fit, 60))));
 }
 
 /** Asks before throwing away unsaved changes; runs `then` when it is fine to go on. */
@@ -166,7 +169,7 @@ async function loadTemplate(app: AppServices, name: string): Promise<void> {
       return;
     }
     loadDocument(app, parsed.graph, { path: null, name: `${t.name}.loom.json` }, graphToText(parsed.graph));
-    app.view.setState({ readme: { title: t.title, text: t.readme } });
+    app.view.setState({ readme: { title: t.title, text: t.readme }, rightTab: 'guide' });
   } catch (err) {
     toast(app.view, describeFailure(err, `Opening the template "${name}"`), 'error', 8000);
   }

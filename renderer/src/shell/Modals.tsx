@@ -141,8 +141,9 @@ function TemplatesGallery() {
       {note && <p className="notice">{note}</p>}
       {templates === null && !note && <p className="muted">Loading…</p>}
       {templates?.length === 0 && <p className="notice">No templates are installed with this engine yet.</p>}
-      <div className="template-grid">
-        {templates?.map((t) => (
+      {templates && (
+      <div className="template-grid" data-testid="template-grid" data-count={templates.length}>
+        {templates.map((t) => (
           <button key={t.name} className="template-card" data-testid={`template-${t.name}`} onClick={() => openTemplate(app, t.name)}>
             <span className="template-card__title">{t.title}</span>
             <span className="template-card__summary">{t.summary}</span>
@@ -150,6 +151,7 @@ function TemplatesGallery() {
           </button>
         ))}
       </div>
+      )}
     </Dialog>
   );
 }

@@ -19,39 +19,44 @@ export function CodePane() {
   );
 }
 
-export function ReadmePane() {
+/** A template's explanation, in the right panel beside the canvas. */
+function GuidePanel() {
   const app = useApp();
   const readme = useView((s) => s.readme);
   if (!readme) return null;
+  const startsWithHeading = /^\s*#/.test(readme.text);
   return (
-    <aside className="side-pane side-pane--readme" data-testid="readme" aria-label="Template notes">
-      <header className="side-pane__header">
-        <h2>{readme.title}</h2>
-        <button className="icon-button" aria-label="Hide the notes" onClick={() => app.view.setState({ readme: null })}>
-          ×
-        </button>
-      </header>
-      <div className="side-pane__body">
-        <Markdown text={readme.text} />
-      </div>
-    </aside>
+    <div className="guide" data-testid="readme">
+      {!startsWithHeading && <h2 className="guide__title">{readme.title}</h2>}
+      <Markdown text={readme.text} />
+      <button className="link-button" onClick={() => app.view.setState({ readme: null, rightTab: 'node' })}>
+        Close the guide
+      </button>
+    </div>
   );
 }
 
 export function RightPanel() {
   const app = useApp();
   const tab = useView((s) => s.rightTab);
+  const hasGuide = useView((s) => s.readme !== null);
+  const shown = tab === 'guide' && !hasGuide ? 'node' : tab;
   return (
     <aside className="right-panel">
       <div className="tabs" role="tablist">
-        <button role="tab" aria-selected={tab === 'node'} className={tab === 'node' ? 'is-active' : ''} data-testid="tab-node" onClick={() => app.view.setState({ rightTab: 'node' })}>
+        {hasGuide && (
+          <button role="tab" aria-selected={shown === 'guide'} className={shown === 'guide' ? 'is-active' : ''} data-testid="tab-guide" onClick={() => app.view.setState({ rightTab: 'guide' })}>
+            Guide
+          </button>
+        )}
+        <button role="tab" aria-selected={shown === 'node'} className={shown === 'node' ? 'is-active' : ''} data-testid="tab-node" onClick={() => app.view.setState({ rightTab: 'node' })}>
           Inspector
         </button>
-        <button role="tab" aria-selected={tab === 'train'} className={tab === 'train' ? 'is-active' : ''} data-testid="tab-train" onClick={() => app.view.setState({ rightTab: 'train' })}>
+        <button role="tab" aria-selected={shown === 'train'} className={shown === 'train' ? 'is-active' : ''} data-testid="tab-train" onClick={() => app.view.setState({ rightTab: 'train' })}>
           Training
         </button>
       </div>
-      <div className="right-panel__body">{tab === 'node' ? <Inspector /> : <TrainingPanel />}</div>
+      <div className="right-panel__body">{shown === 'node' ? <Inspector /> : shown === 'train' ? <TrainingPanel /> : <GuidePanel />}</div>
     </aside>
   );
 }

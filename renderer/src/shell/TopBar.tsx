@@ -30,8 +30,12 @@ export function TopBar() {
   const app = useApp();
   const dirty = app.doc.isDirty();
   const showCode = useView((s) => s.showCode);
+  const showPalette = useView((s) => s.showPalette);
   return (
     <header className="topbar">
+      <ActionButton id="view.palette" testId="palette-toggle" className={showPalette ? 'icon-button is-on' : 'icon-button'}>
+        ☰
+      </ActionButton>
       <div className="brand">
         <span className="brand__mark" aria-hidden>
           ◈

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { DEFAULT_TRAINING, type TrainingConfig } from '../../../engine/graph/schema.js';
 import type { DatasetPreview } from '../../../engine/protocol/messages.js';
 import type { ParamValue } from '../../../engine/nodes/params.js';
@@ -10,7 +10,6 @@ import { describeFailure } from '../engine/errors.js';
 import { ParamField } from '../inspector/ParamField.js';
 import type { FieldSpec } from '../inspector/paramValue.js';
 import { MetricChart } from '../charts/MetricChart.js';
-import { Markdown } from '../markdown/Markdown.js';
 import { BoundaryView, ConfusionView, DatasetPreviewView } from './DataViews.js';
 import { formatDuration } from './runState.js';
 import { select } from '../view/viewStore.js';
@@ -26,12 +25,24 @@ const SPECS: Record<string, FieldSpec> = {
   testFraction: { kind: 'number', default: 0.2, min: 0, max: 0.99, exclusiveMin: true, doc: 'Share of the data held out for testing (datasets without their own split)' },
 };
 
+/**
+ * The run controls stay pinned at the top; results come first once there is a run, then
+ * the data and the training settings, which fold away.
+ */
 export function TrainingPanel() {
+  const hasRun = useTrain((t) => t.status !== 'idle');
+  const starting = useTrain((t) => t.status === 'starting');
+  const root = useRef<HTMLDivElement>(null);
+  // A new run puts its results in view, wherever the settings were scrolled to.
+  useEffect(() => {
+    if (starting) root.current?.closest('.right-panel__body')?.scrollTo({ top: 0 });
+  }, [starting]);
   return (
-    <div className="training" data-testid="training-panel">
+    <div className="training" data-testid="training-panel" ref={root}>
+      <RunBar />
+      {hasRun && <ResultsSection />}
       <DatasetSection />
       <SettingsSection />
-      <RunSection />
     </div>
   );
 }
@@ -62,8 +73,11 @@ function DatasetSection() {
   }, [app, key, connection, info?.twoD]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
-    <section className="panel-section">
-      <h3>Data</h3>
+    <details className="panel-section" open>
+      <summary>
+        <h3>Data</h3>
+        <span className="summary-value">{dataset.name}</span>
+      </summary>
       <div className="field">
         <label className="field__label" htmlFor="dataset-name">
           dataset
@@ -119,8 +133,9 @@ function DatasetSection() {
           </p>
         </div>
       )}
+      {!preview && !note && <p className="muted">Loading a preview of the data…</p>}
       {note && <p className="notice">{note}</p>}
-    </section>
+    </details>
   );
 }
 
@@ -133,8 +148,13 @@ function SettingsSection() {
     <ParamField name={name} spec={SPECS[name]} value={value} testId={testId} onChange={(v) => edit(`Set ${name}`, name, (t) => set(t, v))} onCommit={() => app.doc.seal()} />
   );
   return (
-    <section className="panel-section">
-      <h3>Training</h3>
+    <details className="panel-section" open>
+      <summary>
+        <h3>Training</h3>
+        <span className="summary-value">
+          {opt.type} · lr {opt.learningRate} · {training.epochs} epochs{training.sam ? ' · SAM' : ''}
+        </span>
+      </summary>
       <div className="field-grid">
         <div className="field">
           <label className="field__label" htmlFor="optimizer">
@@ -179,52 +199,34 @@ function SettingsSection() {
           <option value="forward-forward">Forward-Forward</option>
         </select>
       </div>
-    </section>
+    </details>
   );
 }
 
-function RunSection() {
+function RunBar() {
   const app = useApp();
   const s = useTrain((t) => t);
-  const datasets = useEngineState((e) => e.datasets);
   useDoc((d) => d.revision); // re-evaluate the Train button's enabled state on edits
   useEngineState((e) => e.connection);
-  const twoD = s.graph ? (datasets.find((d) => d.name === s.graph!.dataset.name)?.twoD ?? false) : false;
-  const [preview, setPreview] = useState<DatasetPreview | null>(null);
-  useEffect(() => {
-    if (!twoD || !s.graph) return setPreview(null);
-    let cancelled = false;
-    app.engine.client
-      .request('dataset.preview', { dataset: s.graph.dataset, limit: 400 })
-      .then((p) => !cancelled && setPreview(p))
-      .catch(() => !cancelled && setPreview(null));
-    return () => {
-      cancelled = true;
-    };
-  }, [app, twoD, s.graph]);
-
   const running = s.status === 'running' || s.status === 'starting' || s.status === 'stopping';
   const progress = s.totalSteps ? Math.min(1, s.step / s.totalSteps) : 0;
-  const percent = s.metricName === 'accuracy';
-  const fmtMetric = (v: number | null) => (v === null ? '–' : percent ? `${(v * 100).toFixed(1)} %` : v.toPrecision(3));
   const start = actionById('train.start');
-  const canStart = isEnabled(start, app);
-
   return (
-    <section className="panel-section">
-      <h3>Run</h3>
+    <div className="run-bar">
       <div className="button-row">
-        <button className="primary" data-testid="train-button" disabled={!canStart} onClick={() => start.perform(app)}>
-          {s.runId && !running ? 'Train again' : 'Train'}
+        <button className="primary" data-testid="train-button" disabled={!isEnabled(start, app)} onClick={() => start.perform(app)}>
+          {s.runId && !running ? '▶ Train again' : '▶ Train'}
         </button>
         <button data-testid="stop-button" disabled={!running || s.status === 'stopping'} onClick={() => void app.trainer.stop()}>
-          Stop
+          ■ Stop
         </button>
         <button data-testid="resume-button" disabled={s.status !== 'stopped'} onClick={() => void app.trainer.resume()}>
           Resume
         </button>
       </div>
-      {s.status !== 'idle' && (
+      {s.status === 'idle' ? (
+        <p className="muted run-bar__hint">Trains the graph on the data below; curves, progress and the decision boundary update live.</p>
+      ) : (
         <div className="progress" data-testid="progress" data-status={s.status}>
           <div className="progress__bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
             <div className="progress__fill" style={{ width: `${progress * 100}%` }} />
@@ -241,6 +243,33 @@ function RunSection() {
           </div>
         </div>
       )}
+    </div>
+  );
+}
+
+function ResultsSection() {
+  const app = useApp();
+  const s = useTrain((t) => t);
+  const datasets = useEngineState((e) => e.datasets);
+  const twoD = s.graph ? (datasets.find((d) => d.name === s.graph!.dataset.name)?.twoD ?? false) : false;
+  const [preview, setPreview] = useState<DatasetPreview | null>(null);
+  useEffect(() => {
+    if (!twoD || !s.graph) return setPreview(null);
+    let cancelled = false;
+    app.engine.client
+      .request('dataset.preview', { dataset: s.graph.dataset, limit: 400 })
+      .then((p) => !cancelled && setPreview(p))
+      .catch(() => !cancelled && setPreview(null));
+    return () => {
+      cancelled = true;
+    };
+  }, [app, twoD, s.graph]);
+
+  const percent = s.metricName === 'accuracy';
+  const fmtMetric = (v: number | null) => (v === null ? '–' : percent ? `${(v * 100).toFixed(1)} %` : v.toPrecision(3));
+
+  return (
+    <section className="panel-section results">
       {s.error && (
         <div className="notice notice--error" data-testid="train-error">
           {s.error.message}
@@ -284,7 +313,6 @@ function RunSection() {
           {s.confusion ? <ConfusionView classes={s.confusion.classes} matrix={s.confusion.matrix} /> : <p className="notice">{s.confusionNote}</p>}
         </>
       )}
-      {s.status === 'idle' && <Markdown className="muted" text="Press **Train** to train the graph on the chosen data. The curves, progress and (for 2-D data) the decision boundary update live." />}
     </section>
   );
 }

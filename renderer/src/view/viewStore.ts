@@ -5,7 +5,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
  * selection, measured node sizes, open panels, dialogs and the theme.
  */
 export type ThemeChoice = 'system' | 'light' | 'dark';
-export type RightTab = 'node' | 'train';
+export type RightTab = 'node' | 'train' | 'guide';
 
 export type Modal =
   | { kind: 'add-node'; at?: { x: number; y: number } }
@@ -31,6 +31,7 @@ export interface ViewState {
   measured: Readonly<Record<string, { width: number; height: number }>>;
   rightTab: RightTab;
   showCode: boolean;
+  showPalette: boolean;
   showProblems: boolean;
   readme: ReadmeDoc | null;
   theme: ThemeChoice;
@@ -47,6 +48,7 @@ export function createViewStore(theme: ThemeChoice = 'system'): ViewStore {
     measured: {},
     rightTab: 'node',
     showCode: false,
+    showPalette: true,
     showProblems: true,
     readme: null,
     theme,

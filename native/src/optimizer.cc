@@ -63,6 +63,57 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+template <int Decay>
+static void adamInPlaceLoop(size_t n, float* __restrict w, const float* __restrict g, float* __restrict m, float* __restrict v,
+                            float stepSize, float beta1, float oneMinusB1, float beta2, float oneMinusB2, float bc2Sqrt,
+                            float eps, float wd, float decay) {
+  for (size_t i = 0; i < n; i++) {
+    float gi = g[i];
+    const float wi = w[i];
+    float base = wi;
+    if (Decay == 1) gi = gi + wi * wd;
+    if (Decay == 2) base = wi * decay;
+    const float mi = m[i] * beta1 + gi * oneMinusB1;
+    const float vi = v[i] * beta2 + (gi * gi) * oneMinusB2;
+    const float denom = std::sqrt(vi) / bc2Sqrt + eps;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = base - (mi / denom) * stepSize;
+  }
+}
+
+// adamInPlace(w, g, m, v, stepSize, beta1, beta2, bc2Sqrt, eps, weightDecay, lr, decoupled):
+// the same update written over w, m and v (four distinct arrays), when nothing else sees them.
+static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t n, gn, mn, vn;
+  float* w = a.f32(0, &n);
+  const float* g = a.f32(1, &gn);
+  float* m = a.f32(2, &mn);
+  float* v = a.f32(3, &vn);
+  TL_CHECK(env, w && g && m && v, "adamInPlace expects four Float32Arrays");
+  TL_CHECK(env, gn == n && mn == n && vn == n, "adamInPlace: arrays differ in length");
+  TL_CHECK(env, n == 0 || (w != g && w != m && w != v && g != m && g != v && m != v), "adamInPlace: arrays must be distinct");
+  const float stepSize = static_cast<float>(a.num(4));
+  const float beta1 = static_cast<float>(a.num(5));
+  const float beta2 = static_cast<float>(a.num(6));
+  const float bc2Sqrt = static_cast<float>(a.num(7));
+  const float eps = static_cast<float>(a.num(8));
+  const double wdD = a.num(9), lrD = a.num(10);
+  const bool decoupled = a.integer(11) != 0;
+  const float oneMinusB1 = static_cast<float>(1.0 - a.num(5));
+  const float oneMinusB2 = static_cast<float>(1.0 - a.num(6));
+  const float wd = static_cast<float>(wdD);
+  const float decay = static_cast<float>(1.0 - lrD * wdD);
+  if (wdD == 0.0)
+    adamInPlaceLoop<0>(n, w, g, m, v, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
+  else if (!decoupled)
+    adamInPlaceLoop<1>(n, w, g, m, v, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
+  else
+    adamInPlaceLoop<2>(n, w, g, m, v, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
+  return nullptr;
+}
+
 // sumSquares(x): Σ x² in double (no overflow for any float32), NaN or ∞ if any entry is.
 static napi_value SumSquares(napi_env env, napi_callback_info info) {
   Args a(env, info);
@@ -84,6 +135,7 @@ static napi_value SumSquares(napi_env env, napi_callback_info info) {
 
 void defineOptimizer(napi_env env, napi_value exports) {
   defineFunction(env, exports, "adam", Adam);
+  defineFunction(env, exports, "adamInPlace", AdamInPlace);
   defineFunction(env, exports, "sumSquares", SumSquares);
 }
 

@@ -61,7 +61,8 @@ describe('tensorloom command line', () => {
     writeFileSync(file, JSON.stringify(spiralsGraph()));
     const r = tensorloom(['train', file, '--json']);
     const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-    expect(done).toMatchObject({ event: 'done', backend: 'wasm' });
+    expect(done.event).toBe('done');
+    expect(['tensorflow-gpu', 'tensorflow', 'native', 'wasm']).toContain(done.backend);
     expect(done.metrics.testAccuracy).toBeGreaterThanOrEqual(0.97);
   });
 

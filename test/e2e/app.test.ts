@@ -229,7 +229,9 @@ describe('Tensorloom in the browser', () => {
 
     // Shift-click adds to the selection; Delete removes both in one undo step.
     await page.getByTestId('node-dropout1').click({ position: { x: 12, y: 10 } });
-    await page.getByTestId('node-dropout2').click({ position: { x: 12, y: 10 }, modifiers: ['Shift'] });
+    // The copies overlap, offset down and right: click where dropout1 does not cover dropout2.
+    const second = (await page.getByTestId('node-dropout2').boundingBox())!;
+    await page.getByTestId('node-dropout2').click({ position: { x: second.width - 10, y: second.height - 6 }, modifiers: ['Shift'] });
     await page.keyboard.press('Delete');
     await poll(async () => (await graph()).nodes.map((n: { id: string }) => n.id).slice(start)).toEqual(['dropout3']);
     await page.keyboard.press('Control+Z');

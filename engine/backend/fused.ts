@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { activeNativeContext } from './native/backend.js';
+import { activeNativeContext, type NativeBackend } from './native/backend.js';
 import { type Backend, allocFloat32 } from './native/context.js';
 
 /**
@@ -34,6 +34,11 @@ export function fusedGlobalNorm(tensors: tf.Tensor[]): number | null {
   return Math.sqrt(sum);
 }
 
+/** Only this tensor refers to these values: one tfjs reference, and a pooled array without views. */
+function exclusive(backend: Backend, t: tf.Tensor, values: Float32Array): boolean {
+  return backend.refCount(t.dataId) === 1 && (backend as NativeBackend).pool.soleOwner(values);
+}
+
 export interface AdamHyper {
   learningRate: number;
   beta1: number;
@@ -50,9 +55,11 @@ export interface AdamHyper {
  * torch.optim.Adam/AdamW's update of one variable, in one native pass, with the exact
  * float32 arithmetic of engine/train/optimizers.ts's tensor ops:
  *   m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  w ← w − (lr/(1−β1^t)) · m / (√v/√(1−β2^t) + eps)
- * The new values go to fresh arrays that the variables are assigned, so tensors that
- * share the old data (clones in a saved optimizer state) keep it. Returns false, having
- * changed nothing, when the native backend is not active or a tensor is not on it.
+ * The update is written in place when nothing but the variable can see its data (the
+ * usual case from the second step on); otherwise into fresh arrays that the variables
+ * are assigned, so tensors sharing the old data (clones in a saved optimizer state, or
+ * views) keep it. Returns false, having changed nothing, when the native backend is not
+ * active or a tensor is not on it.
  */
 export function fusedAdamUpdate(w: tf.Variable, grad: tf.Tensor, m: tf.Variable, v: tf.Variable, h: AdamHyper): boolean {
   const ctx = activeNativeContext();
@@ -64,13 +71,18 @@ export function fusedAdamUpdate(w: tf.Variable, grad: tf.Tensor, m: tf.Variable,
   const V = nativeFloats(backend, v);
   if (!W || !G || !M || !V || G.length !== W.length || M.length !== W.length || V.length !== W.length) return false;
   const n = W.length;
-  const wOut = allocFloat32(backend, n);
-  const mOut = allocFloat32(backend, n);
-  const vOut = allocFloat32(backend, n);
   // Bias corrections in double precision, as torch computes them in Python floats.
   const stepSize = h.learningRate / (1 - h.beta1 ** h.step);
   const bc2Sqrt = Math.sqrt(1 - h.beta2 ** h.step);
-  ctx.addon.adam(W, G, M, V, wOut, mOut, vOut, stepSize, h.beta1, h.beta2, bc2Sqrt, h.eps, h.weightDecay, h.learningRate, h.decoupled ? 1 : 0);
+  const decoupled = h.decoupled ? 1 : 0;
+  if (exclusive(backend, w, W) && exclusive(backend, m, M) && exclusive(backend, v, V) && new Set([W, G, M, V]).size === 4) {
+    ctx.addon.adamInPlace(W, G, M, V, stepSize, h.beta1, h.beta2, bc2Sqrt, h.eps, h.weightDecay, h.learningRate, decoupled);
+    return true;
+  }
+  const wOut = allocFloat32(backend, n);
+  const mOut = allocFloat32(backend, n);
+  const vOut = allocFloat32(backend, n);
+  ctx.addon.adam(W, G, M, V, wOut, mOut, vOut, stepSize, h.beta1, h.beta2, bc2Sqrt, h.eps, h.weightDecay, h.learningRate, decoupled);
   for (const [variable, data] of [[w, wOut], [m, mOut], [v, vOut]] as const) {
     const t = tf.tensor(data, variable.shape, 'float32');
     variable.assign(t);

@@ -59,6 +59,8 @@ export const RequestSchemas = {
   'recovery.load': z.object({ key: z.string().min(1).max(200) }),
   'recovery.clear': z.object({ key: z.string().min(1).max(200) }),
   'engine.info': z.object({}),
+  /** Generated code (PyTorch module or TensorFlow.js module) for a graph, with a run's trained weights or the initial ones. */
+  'model.export': z.object({ graph: anyGraph, target: z.enum(['pytorch', 'tfjs']), runId: runId.optional() }),
   /** Browser mode's graph files, in the workspace folder the server was given. */
   'files.list': z.object({}),
   'files.read': z.object({ name: workspaceFile }),
@@ -155,6 +157,15 @@ export interface NodeInspection {
 /** Most values of one weight tensor or activation sent to the renderer. */
 export const MAX_INSPECT_VALUES = 65536;
 
+/** An export bundle: the main code file for the code view, and every file (binary ones in base64) for Save As. */
+export interface ExportResult {
+  target: 'pytorch' | 'tfjs';
+  language: 'python' | 'javascript';
+  mainFile: string;
+  code: string;
+  files: { name: string; text?: string; base64?: string }[];
+}
+
 export interface EngineInfo {
   protocol: number;
   /** What the status bar shows, e.g. "WebAssembly (SIMD)". */
@@ -182,6 +193,7 @@ export interface Responses {
   'recovery.load': { text: string | null; savedAt: number | null };
   'recovery.clear': { cleared: boolean };
   'engine.info': EngineInfo;
+  'model.export': ExportResult;
   'files.list': { workspace: string; files: WorkspaceFile[] };
   'files.read': { name: string; text: string };
   'files.write': { name: string; saved: boolean };

@@ -20,6 +20,7 @@ import { decisionBoundary } from '../analysis/boundary.js';
 import { AnalysisError, confusionMatrix } from '../analysis/confusion.js';
 import { inspectNode } from '../analysis/inspect.js';
 import { datasetPreview } from '../analysis/preview.js';
+import { exportForProtocol } from '../export/exportGraph.js';
 import { datasetInfos, nodeKindInfos } from './catalog.js';
 import { DatasetCache } from './datasetCache.js';
 import { confinedDescribe } from './dataPaths.js';
@@ -170,6 +171,11 @@ export class EngineService {
             version: packageVersion(),
           },
         };
+      },
+      'model.export': async ({ graph, target, runId }) => {
+        const weights = runId ? (await this.runs.trained(runId)).model.weights() : undefined;
+        const bundle = exportForProtocol(graph, target, { weights });
+        return { result: bundle };
       },
       'files.list': async () => ({ result: { workspace: this.workspace.dir, files: await this.workspace.list() } }),
       'files.read': async ({ name }) => ({ result: { name, text: await this.workspace.read(name) } }),

@@ -56,6 +56,18 @@ describe('engine over the WebSocket', () => {
     expect(bad.problems.some((p) => p.code === 'dangling-edge' && /nowhere/.test(p.message))).toBe(true);
   });
 
+  it('exports a graph as PyTorch and TensorFlow.js code, and refuses a broken graph naming the node', async () => {
+    const py = await c.client.request('model.export', { graph: spiralsGraph(), target: 'pytorch' });
+    expect(py.language).toBe('python');
+    expect(py.code).toMatch(/class \w+\(nn\.Module\)/);
+    expect(py.files.map((f) => f.name)).toEqual(expect.arrayContaining([py.mainFile]));
+    const js = await c.client.request('model.export', { graph: spiralsGraph(), target: 'tfjs' });
+    expect(js.language).toBe('javascript');
+    const broken = spiralsGraph();
+    broken.nodes[1].params = { units: 0 };
+    await expect(c.client.request('model.export', { graph: broken, target: 'pytorch' })).rejects.toThrow(/h1/);
+  });
+
   it('previews a dataset: points, labels and split sizes', async () => {
     const preview = await c.client.request('dataset.preview', { dataset: { name: 'spirals', params: { samples: 400 } }, limit: 50 });
     expect(preview.x).toHaveLength(50);

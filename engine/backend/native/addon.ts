@@ -29,6 +29,10 @@ export interface NativeAddon {
     w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array,
     stepSize: number, beta1: number, beta2: number, bc2Sqrt: number, eps: number, weightDecay: number, lr: number, decoupled: number,
   ): void;
+  adamInPlace(
+    w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array,
+    stepSize: number, beta1: number, beta2: number, bc2Sqrt: number, eps: number, weightDecay: number, lr: number, decoupled: number,
+  ): void;
   sumSquares(x: Float32Array): number;
   readonly activations: string[];
   readonly unaryOps: string[];

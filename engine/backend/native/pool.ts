@@ -37,6 +37,13 @@ export class ArrayPool {
     return ArrayBuffer.isView(values) && this.owners.has(values.buffer);
   }
 
+  /** True when `values` is a whole pooled array that exactly one tensor refers to (no views). */
+  soleOwner(values: unknown): boolean {
+    if (!ArrayBuffer.isView(values)) return false;
+    const owner = this.owners.get(values.buffer);
+    return owner !== undefined && owner.refs === 1 && owner.array === values;
+  }
+
   /** A tensor now refers to these values. */
   retain(values: unknown): void {
     if (!ArrayBuffer.isView(values)) return;

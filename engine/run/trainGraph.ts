@@ -77,7 +77,7 @@ export async function trainGraph(graph: Graph, options: TrainGraphOptions): Prom
   const seed = config.seed ?? 1;
   let data;
   try {
-    data = await loadDataset(graph.dataset, seed, datasetOptions);
+    data = options.loadData ? await options.loadData(graph.dataset, seed) : await loadDataset(graph.dataset, seed, datasetOptions);
   } catch (err) {
     return fail('data', (err as Error).message);
   }

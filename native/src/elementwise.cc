@@ -18,9 +18,8 @@ enum Unary {
   U_ELU, U_LEAKY, U_ERF, U_SIGN, U_LOG1P, U_EXPM1, U_SOFTPLUS, U_CLIP, U_FLOOR, U_CEIL, U_SIN, U_COS, U_SELU, U_COUNT
 };
 
-static const char* const kBinary[] = {"Add", "Sub", "Multiply", "RealDiv", "Maximum", "Minimum",
-                                      "SquaredDifference", "Pow", "Prelu", "FloorDiv"};
-enum Binary { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_SQDIFF, B_POW, B_PRELU, B_FLOORDIV, B_COUNT };
+static const char* const kBinary[] = {"Add", "Sub", "Multiply", "RealDiv", "Maximum", "Minimum", "SquaredDifference", "Pow", "Prelu"};
+enum Binary { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_SQDIFF, B_POW, B_PRELU, B_COUNT };
 
 template <class F>
 static void map(const float* x, float* out, size_t n, F f) {
@@ -206,7 +205,6 @@ static napi_value BinaryOp(napi_env env, napi_callback_info info) {
     case B_SQDIFF: broadcastLoop(p, A, B, out, [](float x, float y) { const float d = x - y; return d * d; }); break;
     case B_POW: broadcastLoop(p, A, B, out, [](float x, float y) { return static_cast<float>(std::pow(static_cast<double>(x), static_cast<double>(y))); }); break;
     case B_PRELU: broadcastLoop(p, A, B, out, [](float x, float y) { return x < 0.f ? y * x : x; }); break;
-    case B_FLOORDIV: broadcastLoop(p, A, B, out, [](float x, float y) { return std::floor(x / y); }); break;
   }
   return nullptr;
 }

@@ -30,7 +30,9 @@ static napi_value ReduceOp(napi_env env, napi_callback_info info) {
            "reduce: arrays are smaller than their shapes");
   const double init = op == R_MAX ? -INFINITY : op == R_MIN ? INFINITY : op == R_PROD ? 1.0 : 0.0;
   if (n == 0) {
-    for (int64_t i = 0; i < outer * inner; i++) out[i] = op == R_MEAN ? NAN : static_cast<float>(init);
+    // As the cpu backend: an empty sum (and mean) is 0, an empty product 1, max and min NaN.
+    const float empty = op == R_MAX || op == R_MIN ? NAN : op == R_PROD ? 1.f : 0.f;
+    for (int64_t i = 0; i < outer * inner; i++) out[i] = empty;
     return nullptr;
   }
   if (inner == 1) {

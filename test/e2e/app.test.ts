@@ -229,13 +229,19 @@ describe('Tensorloom in the browser', () => {
 
     // Shift-click adds to the selection; Delete removes both in one undo step.
     await page.getByTestId('node-dropout1').click({ position: { x: 12, y: 10 } });
-    // The copies overlap, offset down and right: click where dropout1 does not cover dropout2.
-    const second = (await page.getByTestId('node-dropout2').boundingBox())!;
-    await page.getByTestId('node-dropout2').click({ position: { x: second.width - 10, y: second.height - 6 }, modifiers: ['Shift'] });
+    // The copies step down and right, each over the last: dropout1's corner and dropout3 are free.
+    await page.getByTestId('node-dropout3').click({ modifiers: ['Shift'] });
     await page.keyboard.press('Delete');
-    await poll(async () => (await graph()).nodes.map((n: { id: string }) => n.id).slice(start)).toEqual(['dropout3']);
+    await poll(async () => (await graph()).nodes.map((n: { id: string }) => n.id).slice(start)).toEqual(['dropout2']);
     await page.keyboard.press('Control+Z');
     await poll(async () => (await graph()).nodes.length).toBe(start + 3);
+
+    // The right-click menu runs the same actions.
+    await page.getByTestId('node-dropout3').click({ button: 'right' });
+    await page.getByTestId('context-menu').waitFor();
+    await screenshot(page, 'context-menu');
+    await page.getByTestId('menu-edit.delete').click();
+    await poll(async () => (await graph()).nodes.map((n: { id: string }) => n.id).slice(start)).toEqual(['dropout1', 'dropout2']);
   });
 
   it('offers to restore unsaved work when the page is opened again', async () => {

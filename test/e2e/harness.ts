@@ -82,9 +82,13 @@ export async function startServe(): Promise<Served> {
   };
 }
 
+/** Debian's Chromium (apt-get install chromium); TENSORLOOM_CHROMIUM points elsewhere. */
+export const CHROMIUM = process.env.TENSORLOOM_CHROMIUM ?? '/usr/bin/chromium';
+
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set TENSORLOOM_CHROMIUM`);
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }

@@ -65,6 +65,31 @@ export function advance(chain: ReluChain, map: AffineMap, fromOp: number): { map
   return { map: m, op };
 }
 
+/**
+ * The map of the first ReLU layer's pre-activations (or of the outputs when there is
+ * none), from the input. The first Linear's map is its weight transposed, taken as is
+ * rather than multiplied by an identity (d² work per output: 20 million for an image).
+ */
+export function inputMap(chain: ReluChain): { map: AffineMap; op: number } {
+  const cached = inputMaps.get(chain);
+  if (cached) return cached;
+  const first = chain.ops[0];
+  let result: { map: AffineMap; op: number };
+  if (first?.kind !== 'affine') {
+    result = advance(chain, identityMap(chain.inputDim), 0);
+  } else {
+    const { inDim: d, outDim: m, weight } = first;
+    const coef = new Float64Array(m * d);
+    for (let i = 0; i < d; i++) for (let o = 0; o < m; o++) coef[o * d + i] = weight[i * m + o];
+    result = advance(chain, { inDim: d, outDim: m, coef, bias: first.bias ? Float64Array.from(first.bias) : new Float64Array(m) }, 1);
+  }
+  inputMaps.set(chain, result);
+  return result;
+}
+
+/** Maps are never modified in place (applyMask and composeLinear copy), so one per chain serves all. */
+const inputMaps = new WeakMap<ReluChain, { map: AffineMap; op: number }>();
+
 /** Value j of the map at x. */
 export function evalRow(map: AffineMap, j: number, x: ArrayLike<number>, offset = 0): number {
   const d = map.inDim;
@@ -84,7 +109,7 @@ export function row(map: AffineMap, j: number): number[] {
  * Inputs on a boundary (pre-activation exactly 0) count as inactive, as tf.relu.
  */
 export function regionAt(chain: ReluChain, x: ArrayLike<number>): { outputs: AffineMap; pattern: Uint8Array[] } {
-  let { map, op } = advance(chain, identityMap(chain.inputDim), 0);
+  let { map, op } = inputMap(chain);
   const pattern: Uint8Array[] = [];
   while (op < chain.ops.length) {
     const active = new Uint8Array(map.outDim);

@@ -1,4 +1,4 @@
-import { advance, applyMask, identityMap, row, type AffineMap } from './affine.js';
+import { advance, applyMask, inputMap, row, type AffineMap } from './affine.js';
 import { fitC45, type C45Options, type UNode } from './c45.js';
 import { chainForward, type ReluChain } from './chain.js';
 import { featureNames as defaultNames, formatNumber, linearRule, negatedText, pathRules } from './format.js';
@@ -62,7 +62,7 @@ export function buildCNet(input: CNetInput): CNetBuild {
     const cacheKey = key ?? '';
     let map = mapCache.get(cacheKey);
     if (map) return map;
-    let step = advance(chain, identityMap(d), 0);
+    let step = inputMap(chain);
     const masks = key ? key.split('|') : [];
     for (let l = 0; l < chain.hidden.length - 1; l++) {
       const mask = Array.from(masks[l], (ch) => ch === '1');

@@ -1,4 +1,4 @@
-import { advance, applyMask, identityMap, row, type AffineMap } from './affine.js';
+import { advance, applyMask, inputMap, row, type AffineMap } from './affine.js';
 import { chainForward, type ReluChain } from './chain.js';
 import { interiorPoint, type Box, type HalfSpace } from './feasibility.js';
 import { argmax, featureNames as defaultNames, formatAffine, linearRule, pathRules } from './format.js';
@@ -232,7 +232,7 @@ export function buildExactTree(chain: ReluChain, options: ExactTreeOptions): Exa
     }
   };
 
-  const first = advance(chain, identityMap(d), 0);
+  const first = inputMap(chain);
   let root: Slot;
   if (chain.hidden.length === 0) {
     nodeCount++;

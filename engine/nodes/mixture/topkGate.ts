@@ -55,7 +55,7 @@ export function reportRouting(
 
 /** Parameters every routed kind takes, with the same meaning and bounds. */
 export const routingParams = {
-  experts: { kind: 'int', default: 4, min: 1, max: 256, doc: 'Number of experts' },
+  experts: { kind: 'int', default: 4, min: 2, max: 256, doc: 'Number of experts (at least 2: one expert is a plain MLP)' },
   topK: { kind: 'int', default: 2, min: 1, max: 256, doc: 'Experts each token is routed to (at most `experts`)' },
   balanceWeight: {
     kind: 'number',

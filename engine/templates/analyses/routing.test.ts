@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../data/registry.js';
-import type { Graph } from '../../graph/schema.js';
 import { gaussianClusters, routingStatistics } from './routing.js';
 
 describe('routingStatistics', () => {
@@ -31,9 +30,9 @@ describe('routingStatistics', () => {
 
 describe('gaussianClusters', () => {
   it('recovers clusters that each hold a single class (clusters are dealt to classes)', async () => {
-    const graph = { dataset: { name: 'gaussians', params: { samples: 3000, classes: 4, clustersPerClass: 4 } } } as Graph;
-    const data = await loadDataset(graph.dataset, 7);
-    const clusters = gaussianClusters(data.train, graph);
+    const ref = { name: 'gaussians', params: { samples: 3000, classes: 4, clustersPerClass: 4 } };
+    const data = await loadDataset(ref, 7);
+    const clusters = gaussianClusters(data.train, ref);
     const classesOf = new Map<number, Map<number, number>>();
     for (let i = 0; i < data.train.count; i++) {
       const m = classesOf.get(clusters[i]) ?? new Map<number, number>();
@@ -47,7 +46,6 @@ describe('gaussianClusters', () => {
   });
 
   it('refuses other datasets', () => {
-    const graph = { dataset: { name: 'moons' } } as Graph;
-    expect(() => gaussianClusters({ x: new Float32Array(2), y: new Int32Array(1), count: 1 }, graph)).toThrow('needs the gaussians dataset, not "moons"');
+    expect(() => gaussianClusters({ x: new Float32Array(2), y: new Int32Array(1), count: 1 }, { name: 'moons' })).toThrow('needs the gaussians dataset, not "moons"');
   });
 });

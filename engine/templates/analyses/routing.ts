@@ -5,7 +5,7 @@ import { resolveDatasetParams } from '../../data/kind.js';
 import { gaussians } from '../../data/synthetic/gaussians.js';
 import type { DataSplit, DatasetSpec } from '../../data/spec.js';
 import type { CompiledModel } from '../../compile/compile.js';
-import type { Graph } from '../../graph/schema.js';
+import type { DatasetRef } from '../../graph/schema.js';
 import { defineAnalysis } from '../analysis.js';
 
 /**
@@ -33,7 +33,7 @@ export const routing = defineAnalysis({
     const nodeId = options.node ?? model.nodes.find((n) => n.type === 'MoE' || n.type === 'MoA')?.id;
     if (!nodeId) throw new Error('routing: the graph has no MoE or MoA node');
     const experts = await chosenExperts(model, data.test, data.spec, nodeId);
-    const groups = options.groupBy === 'cluster' ? gaussianClusters(data.test, graph) : labels(data.test);
+    const groups = options.groupBy === 'cluster' ? gaussianClusters(data.test, graph.dataset) : labels(data.test);
     if (experts.rows % groups.length !== 0) throw new Error(`routing: node "${nodeId}" routed ${experts.rows} tokens for ${groups.length} examples`);
     const perExample = experts.rows / groups.length;
     const tokenGroups = Int32Array.from({ length: experts.rows }, (_, t) => groups[Math.floor(t / perExample)]);
@@ -111,9 +111,9 @@ function labels(split: DataSplit): Int32Array {
  * With the default spread (0.15 of the centre spacing) the midline to a neighbour
  * lies 3.3 standard deviations out, so about 2 points in 1000 are misassigned.
  */
-export function gaussianClusters(split: DataSplit, graph: Graph): Int32Array {
-  if (graph.dataset.name !== 'gaussians') throw new Error(`routing: groupBy "cluster" needs the gaussians dataset, not "${graph.dataset.name}"`);
-  const { params } = resolveDatasetParams(gaussians.params, graph.dataset.params);
+export function gaussianClusters(split: DataSplit, dataset: DatasetRef): Int32Array {
+  if (dataset.name !== 'gaussians') throw new Error(`routing: groupBy "cluster" needs the gaussians dataset, not "${dataset.name}"`);
+  const { params } = resolveDatasetParams(gaussians.params, dataset.params);
   const clusters = params.classes * params.clustersPerClass;
   const columns = Math.ceil(Math.sqrt(clusters));
   const rows = Math.ceil(clusters / columns);

@@ -2,6 +2,7 @@ import type { AppServices } from '../app/services.js';
 import { addNode, copyNodes, pasteClip, removeEdges, removeNodes, type Position } from '../doc/graphEdits.js';
 import { edgeKey } from '../doc/ids.js';
 import { select } from '../view/viewStore.js';
+import { freeSpot } from '../canvas/freeSpot.js';
 
 /** Graph commands that read the selection; each one is a single undo stop. */
 
@@ -66,13 +67,10 @@ export function addNodeOfType(app: AppServices, type: string, at?: Position): st
 
 function offsetFromCenter(app: AppServices): Position {
   const c = app.canvasCenter();
-  // Nodes added one after another from the keyboard step down instead of stacking.
-  const nodes = app.doc.get().graph.nodes;
-  const taken = (p: Position) => nodes.some((n) => n.position && Math.abs(n.position.x - p.x) < 20 && Math.abs(n.position.y - p.y) < 20);
-  const p = { x: Math.round(c.x - 90), y: Math.round(c.y - 30) };
-  while (taken(p)) {
-    p.x += 30;
-    p.y += 30;
-  }
-  return p;
+  const measured = app.view.getState().measured;
+  const taken = app.doc
+    .get()
+    .graph.nodes.filter((n) => n.position)
+    .map((n) => ({ x: n.position!.x, y: n.position!.y, width: measured[n.id]?.width ?? 170, height: measured[n.id]?.height ?? 90 }));
+  return freeSpot(taken, { x: Math.round(c.x - 85), y: Math.round(c.y - 45) });
 }

@@ -26,6 +26,8 @@ export function useShortcuts(app: AppServices): void {
       if (event.defaultPrevented || event.isComposing) return;
       const modalOpen = app.view.getState().modal !== null;
       const inTextField = isTextTarget(event.target);
+      // Space presses a focused button or tab; it only opens search-to-add elsewhere.
+      if (event.key === ' ' && (event.target as HTMLElement | null)?.closest?.('button, a, summary, [role="button"], [role="tab"], [role="option"]')) return;
       const action = findShortcutAction(appActions, event, app, { isMac: IS_MAC, inTextField: inTextField || modalOpen });
       if (!action) return;
       if (modalOpen && action.id !== 'file.save' && action.id !== 'file.saveAs') return;

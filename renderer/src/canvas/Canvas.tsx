@@ -14,6 +14,8 @@ import { useApp, useDoc, useEngineState, useValidation, useView } from '../app/c
 import { addNodeOfType } from '../actions/editCommands.js';
 import { connect, moveNodes, type Position } from '../doc/graphEdits.js';
 import { EMPTY_VIEW } from '../validation/validationStore.js';
+import { select } from '../view/viewStore.js';
+import { ContextMenu } from './ContextMenu.js';
 import { FlowMapper, type LoomFlowNode, type ShapeFlowEdge } from './flowMapping.js';
 import { groupSlug, LoomNode } from './LoomNode.js';
 import { ShapeEdge } from './ShapeEdge.js';
@@ -109,6 +111,11 @@ export function Canvas() {
     [app],
   );
 
+  const openMenu = (event: { clientX: number; clientY: number }, target: 'node' | 'edge' | 'pane') => {
+    const at = app.flow.current?.screenToFlowPosition({ x: event.clientX, y: event.clientY }) ?? { x: 0, y: 0 };
+    app.view.setState({ contextMenu: { x: event.clientX, y: event.clientY, target, at } });
+  };
+
   const onDragOver = useCallback((event: DragEvent) => {
     if (event.dataTransfer.types.includes(KIND_MIME)) {
       event.preventDefault();
@@ -134,6 +141,21 @@ export function Canvas() {
           app.flow.current = instance;
           if (graph.nodes.length) setTimeout(() => fitReadable(instance, document.querySelector('[data-testid="canvas"]')), 60);
         }}
+        onNodeContextMenu={(event, node) => {
+          event.preventDefault();
+          // Right-clicking outside the selection acts on that node alone, as file managers do.
+          if (!app.view.getState().selectedNodes.has(node.id)) select(app.view, [node.id]);
+          openMenu(event, 'node');
+        }}
+        onEdgeContextMenu={(event, edge) => {
+          event.preventDefault();
+          select(app.view, [], [edge.id]);
+          openMenu(event, 'edge');
+        }}
+        onPaneContextMenu={(event) => {
+          event.preventDefault();
+          openMenu(event, 'pane');
+        }}
         isValidConnection={(c) => c.source !== c.target}
         deleteKeyCode={null}
         panActivationKeyCode={null}
@@ -155,6 +177,7 @@ export function Canvas() {
           </ControlButton>
         </Controls>
       </ReactFlow>
+      <ContextMenu />
       {graph.nodes.length === 0 && (
         <div className="canvas-empty">
           <h2>Start a network</h2>

@@ -34,11 +34,12 @@ export function Heatmap({ values, shape, label, maxHeight = 220 }: { values: num
     ctx.putImageData(img, 0, 0);
   }, [values, rows, cols, maxAbs]);
 
-  // The panel is about 340 px wide; tall matrices are capped, vectors stay visible as a strip.
-  const height = Math.round(Math.min(maxHeight, Math.max(14, (rows / cols) * 340)));
+  // Cells at most 28 px, the panel about 340 px wide; tall matrices are capped, vectors stay a strip.
+  const width = Math.min(340, cols * 28);
+  const height = Math.round(Math.min(maxHeight, rows * 28, Math.max(14, (rows / cols) * width)));
   return (
     <figure className="heatmap">
-      <canvas ref={ref} style={{ width: '100%', height: `${height}px` }} />
+      <canvas ref={ref} style={{ width: width >= 340 ? '100%' : `${width}px`, maxWidth: '100%', height: `${height}px` }} />
       <figcaption>
         {label ? <span>{label} </span> : null}
         <code>[{shape.join('×')}]</code> · |max| {maxAbs.toPrecision(3)}

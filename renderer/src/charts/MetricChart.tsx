@@ -59,7 +59,7 @@ export function MetricChart({ kind, testId }: { kind: ChartKind; testId?: string
       scales: { x: { time: false }, y: percent ? { range: [0, 1] } : { auto: true } },
       axes: [
         { ...axis, label: 'step', labelFont: '12px system-ui, sans-serif', labelSize: 18 },
-        { ...axis, size: 52, values: (_u, vals) => vals.map((v) => (percent ? `${Math.round(v * 100)}%` : String(+v.toPrecision(3)))) },
+        { ...axis, size: 52, space: 22, values: (_u, vals) => vals.map((v) => (percent ? `${Math.round(v * 100)}%` : String(+v.toPrecision(3)))) },
       ],
       series: [
         { label: 'step' },

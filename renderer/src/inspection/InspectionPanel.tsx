@@ -55,6 +55,19 @@ export function InspectionPanel({ nodeId }: { nodeId: string }) {
             <Heatmap key={port} label={`output ${port} on sample ${sample}`} values={t.values} shape={t.shape} />
           ))}
           {result.histogram && <Histogram label="outputs over a batch" counts={result.histogram.counts} min={result.histogram.min} max={result.histogram.max} />}
+          {result.routing &&
+            (result.functionRouting ? (
+              <Histogram label="elements routed to each function (this batch)" counts={result.routing} labels={result.routing.map((_, i) => `function ${i}`)} />
+            ) : (
+              <Histogram label="tokens routed to each expert (this batch)" counts={result.routing} labels={result.routing.map((_, i) => `expert ${i}`)} />
+            ))}
+          {result.functionRouting && (
+            <Heatmap
+              label="compatibility of each function (rows) with each element (columns) on this sample"
+              values={result.functionRouting.flat()}
+              shape={[result.functionRouting.length, result.functionRouting[0]?.length ?? 0]}
+            />
+          )}
           {Object.entries(result.weights).map(([name, w]) => (
             <div key={name} className="inspection__weight">
               <Heatmap label={`weight ${name}`} values={w.values} shape={w.shape} />
@@ -62,14 +75,6 @@ export function InspectionPanel({ nodeId }: { nodeId: string }) {
             </div>
           ))}
           {Object.keys(result.weights).length === 0 && Object.keys(result.sample).length > 0 && <p className="muted">This node has no weights.</p>}
-          {result.routing && <Histogram label="tokens routed per expert" counts={result.routing} labels={result.routing.map((_, i) => `expert ${i}`)} />}
-          {result.functionRouting && (
-            <Heatmap
-              label="function chosen per element (rows: elements, columns: functions)"
-              values={result.functionRouting.flat()}
-              shape={[result.functionRouting.length, result.functionRouting[0]?.length ?? 0]}
-            />
-          )}
         </>
       )}
       {!result?.routing && liveRouting && <Histogram label="tokens per expert (latest step)" counts={liveRouting} labels={liveRouting.map((_, i) => `expert ${i}`)} />}

@@ -108,6 +108,7 @@ function DatasetSection() {
             onCommit={() => app.doc.seal()}
           />
         ))}
+      {!info?.ownSplit && (
       <ParamField
         name="testFraction"
         spec={SPECS.testFraction}
@@ -124,6 +125,7 @@ function DatasetSection() {
         }
         onCommit={() => app.doc.seal()}
       />
+      )}
       {preview && (
         <div className="preview">
           <DatasetPreviewView preview={preview} />
@@ -225,7 +227,7 @@ function RunBar() {
         </button>
       </div>
       {s.status === 'idle' ? (
-        <p className="muted run-bar__hint">Trains the graph on the data below; curves, progress and the decision boundary update live.</p>
+        <p className="muted run-bar__hint">Trains the graph on the data below; the curves and the progress update live.</p>
       ) : (
         <div className="progress" data-testid="progress" data-status={s.status}>
           <div className="progress__bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>

@@ -59,4 +59,18 @@ describe('trainer', () => {
     await trainer.start(spiralGraph());
     expect(trainer.store.getState().error?.message).toBe('Training failed: node "h1" (Linear), port "in": input "in" is not connected');
   });
+
+  it('reports a run as failed when the engine crashes or the connection drops', async () => {
+    const fake = fakeTransport({ 'train.start': () => ({ runId: 'r' }) });
+    const engine = createEngine(fake.transport);
+    const trainer = createTrainer(engine, { isTwoD: () => false });
+    await trainer.start(spiralGraph());
+    fake.push({ type: 'engine', state: 'crashed', message: 'out of memory' });
+    expect(trainer.store.getState().status).toBe('error');
+    expect(trainer.store.getState().error?.message).toContain('out of memory');
+
+    await trainer.start(spiralGraph());
+    engine.setConnection('closed', 'server went away');
+    expect(trainer.store.getState().error?.message).toContain('connection to the engine was lost');
+  });
 });

@@ -89,8 +89,19 @@ export function createTrainer(engine: Engine, options: TrainerOptions): Trainer 
     if (push.event.event === 'done') void fetchConfusion();
   };
 
+  const lost = (why: string) => {
+    const { status } = store.getState();
+    if (status === 'running' || status === 'starting' || status === 'stopping') {
+      store.setState({ status: 'error', etaMs: null, error: { message: why }, version: store.getState().version + 1 });
+    }
+  };
   const unsubscribe = engine.client.onPush((push) => {
     if (push.type === 'train') handle(push);
+    else if (push.state === 'crashed') lost(`The engine stopped while training (${push.message}). It restarts by itself; train again when it is back.`);
+  });
+  // The server stops the runs of a connection that went away.
+  const unwatch = engine.store.subscribe((s, prev) => {
+    if (s.connection === 'closed' && prev.connection !== 'closed') lost('The connection to the engine was lost, which stops the run. Train again once it is back.');
   });
 
   const adopt = (runId: string) => {
@@ -140,6 +151,9 @@ export function createTrainer(engine: Engine, options: TrainerOptions): Trainer 
       early = [];
       store.setState({ ...initial, version: store.getState().version + 1 });
     },
-    dispose: unsubscribe,
+    dispose() {
+      unsubscribe();
+      unwatch();
+    },
   };
 }

@@ -20,6 +20,15 @@ export interface Toast {
   tone: 'info' | 'error';
 }
 
+/** A right-click menu on the canvas: where it opens and what it was opened on. */
+export interface ContextMenuState {
+  x: number;
+  y: number;
+  target: 'node' | 'edge' | 'pane';
+  /** The canvas point under the pointer (new nodes go there). */
+  at: { x: number; y: number };
+}
+
 export interface ReadmeDoc {
   title: string;
   text: string;
@@ -36,6 +45,7 @@ export interface ViewState {
   readme: ReadmeDoc | null;
   theme: ThemeChoice;
   modal: Modal | null;
+  contextMenu: ContextMenuState | null;
   toasts: Toast[];
 }
 
@@ -53,6 +63,7 @@ export function createViewStore(theme: ThemeChoice = 'system'): ViewStore {
     readme: null,
     theme,
     modal: null,
+    contextMenu: null,
     toasts: [],
   }));
 }

@@ -1,0 +1,3 @@
+import { useNativeKernelsForCpu } from '../engine/backend/native/standInForCpu.js';
+
+useNativeKernelsForCpu();

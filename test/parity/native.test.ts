@@ -1,0 +1,473 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tf } from '../../engine/tf.js';
+import { addonBuilt } from '../../engine/backend/native/addon.js';
+import { NATIVE_BACKEND, registerNativeBackend } from '../../engine/backend/native/backend.js';
+import { fusedAdamUpdate, fusedGlobalNorm } from '../../engine/backend/fused.js';
+import { groupedLinear } from '../../engine/backend/groupedMatMul.js';
+import { initBackend } from '../../engine/backend/select.js';
+import { createOptimizer } from '../../engine/train/optimizers.js';
+import { trainGraph } from '../../engine/run/trainGraph.js';
+import type { TrainEvent } from '../../engine/train/events.js';
+import type { Graph } from '../../engine/graph/schema.js';
+import type { NodeKind } from '../../engine/nodes/kind.js';
+import { allKinds } from '../../engine/nodes/registry.js';
+import { resolveParams } from '../../engine/nodes/params.js';
+import { initialValue } from '../../engine/compile/initializers.js';
+import { runKind, typeOf } from '../helpers/kinds.js';
+import { spiralsGraph } from '../helpers/graphs.js';
+
+/**
+ * The native backend (N-API addon over BLAS, native/) against the cpu backend: its own
+ * kernels, every node kind's forward and gradient, the fused optimizer arithmetic, the
+ * array pool's safety, and training (determinism, NaN stop). Where the addon was not
+ * built (no compiler or OpenBLAS at install) this file is skipped, except in CI, which
+ * installs OpenBLAS and must build it.
+ */
+const built = addonBuilt();
+const why = 'the native addon is not built (apt-get install libopenblas-dev, then node native/build.mjs)';
+
+describe('native addon availability', () => {
+  it.runIf(!built && Boolean(process.env.CI))(`is built in CI: ${why}`, () => {
+    throw new Error(`CI must build the native backend: ${why}`);
+  });
+  it.skipIf(!built)('loads and registers the native backend', () => {
+    registerNativeBackend();
+    expect(tf.findBackendFactory(NATIVE_BACKEND)).toBeTruthy();
+  });
+});
+
+/** |a − b| ≤ tol·max(1, |b|) elementwise, NaN only where the reference has NaN; returns the worst ratio. */
+function worst(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-4): number {
+  expect(a.length).toBe(b.length);
+  let w = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (Number.isNaN(b[i])) {
+      expect(Number.isNaN(a[i]), `NaN expected at ${i}`).toBe(true);
+      continue;
+    }
+    if (b[i] === a[i]) continue;
+    w = Math.max(w, Math.abs(a[i] - b[i]) / (tol * Math.max(1, Math.abs(b[i]))));
+  }
+  return w;
+}
+
+type Result = { shape: number[]; dtype: string; values: number[] }[];
+
+/** Runs `f` on a backend and returns its tensors as plain values. */
+async function on(backend: string, f: () => tf.Tensor | tf.Tensor[]): Promise<Result> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const out = f();
+    return (Array.isArray(out) ? out : [out]).map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) }));
+  });
+}
+
+async function expectParity(f: () => tf.Tensor | tf.Tensor[], tol = 1e-4): Promise<void> {
+  const cpu = await on('cpu', f);
+  const native = await on(NATIVE_BACKEND, f);
+  expect(native.length).toBe(cpu.length);
+  native.forEach((r, i) => {
+    expect(r.shape).toEqual(cpu[i].shape);
+    expect(r.dtype).toBe(cpu[i].dtype);
+    expect(worst(r.values, cpu[i].values, tol)).toBeLessThanOrEqual(1);
+  });
+}
+
+const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+
+describe.skipIf(!built)('native kernels match the cpu backend', () => {
+  beforeAll(() => {
+    registerNativeBackend();
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it.each([
+    ['a·b', [5, 7], [7, 3], false, false],
+    ['aᵀ·b', [7, 5], [7, 3], true, false],
+    ['a·bᵀ', [5, 7], [3, 7], false, true],
+    ['aᵀ·bᵀ', [7, 5], [3, 7], true, true],
+    ['batched', [2, 5, 7], [2, 7, 3], false, false],
+    ['batched, b shared', [3, 5, 7], [7, 2], false, false],
+    ['batched, a shared, transposed', [1, 7, 5], [4, 2, 7], true, true],
+    ['batched rank 4', [2, 3, 4, 6], [2, 3, 6, 5], false, false],
+    ['empty inner dimension', [3, 0], [0, 4], false, false],
+  ] as const)('matMul %s', async (_name, as, bs, ta, tb) => {
+    await expectParity(() => tf.matMul(rnd([...as], 1), rnd([...bs], 2), ta, tb));
+  });
+
+  it('batch broadcasts that need index arithmetic fall back to the cpu kernel and still agree', async () => {
+    await expectParity(() => tf.matMul(rnd([2, 1, 3, 4], 3), rnd([1, 3, 4, 2], 4)));
+  });
+
+  it.each(['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const)(
+    'fused matMul with a bias and %s, and its gradient',
+    async (activation) => {
+      await expectParity(() => {
+        const a = rnd([6, 5], 5);
+        const b = rnd([5, 4], 6);
+        const f = (x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor) =>
+          tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias, activation, preluActivationWeights: activation === 'prelu' ? tf.fill([4], 0.3) : undefined, leakyreluAlpha: 0.1 });
+        const bias = rnd([4], 7);
+        const grads = tf.grads((x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(f(x, w, c))) as tf.Scalar)([a, b, bias]);
+        return [f(a, b, bias), ...grads];
+      });
+    },
+  );
+
+  it.each([
+    ['scalar', [1]],
+    ['per row and column', [6, 4]],
+    ['broadcast column', [6, 1]],
+  ] as const)('fused matMul with a %s bias', async (_name, biasShape) => {
+    await expectParity(() => tf.fused.matMul({ a: rnd([6, 5], 8) as tf.Tensor2D, b: rnd([5, 4], 9) as tf.Tensor2D, bias: rnd([...biasShape], 10), activation: 'relu' }));
+  });
+
+  const binaryShapes: [string, number[], number[]][] = [
+    ['same shape', [3, 4], [3, 4]],
+    ['scalar', [3, 4], []],
+    ['scalar first', [], [3, 4]],
+    ['row vector', [5, 3, 4], [4]],
+    ['column and row', [4, 1], [1, 5]],
+    ['middle axis', [2, 1, 4], [3, 1]],
+    ['rank 5', [2, 1, 3, 1, 2], [1, 2, 1, 4, 1]],
+    ['empty', [0, 3], [3]],
+  ];
+  it.each(binaryShapes)('binary ops with %s', async (_name, as, bs) => {
+    await expectParity(() => {
+      const a = rnd(as, 11);
+      const b = tf.add(tf.abs(rnd(bs, 12)), 0.5);
+      return [tf.add(a, b), tf.sub(a, b), tf.mul(a, b), tf.div(a, b), tf.maximum(a, b), tf.minimum(a, b), tf.squaredDifference(a, b), tf.pow(tf.abs(a), b), tf.floorDiv(a, b), tf.prelu(a, b)];
+    });
+  });
+
+  it('maximum, minimum and relu propagate NaN; int32 operands use the cpu kernels', async () => {
+    await expectParity(() => {
+      const a = tf.tensor1d([1, NaN, -2, 3]);
+      const b = tf.tensor1d([NaN, 0, -1, 5]);
+      return [tf.maximum(a, b), tf.minimum(a, b), tf.relu(a), tf.step(a, 0.3), tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32'))];
+    });
+  });
+
+  it('every native unary op agrees on negative, zero, positive and NaN inputs', async () => {
+    const values = [-3.5, -1, -0.25, 0, 0.25, 1, 2.5, 40, NaN];
+    await expectParity(() => {
+      const x = tf.tensor1d(values);
+      const pos = tf.tensor1d(values.map((v) => Math.abs(v) + 0.1));
+      return [
+        tf.neg(x), tf.abs(x), tf.square(x), tf.sqrt(pos), tf.rsqrt(pos), tf.exp(x), tf.log(pos), tf.relu(x), tf.relu6(x), tf.sigmoid(x), tf.tanh(x),
+        tf.step(x, 0.2), tf.reciprocal(pos), tf.elu(x), tf.leakyRelu(x, 0.3), tf.erf(x), tf.sign(x), tf.log1p(pos), tf.expm1(x), tf.softplus(x),
+        tf.clipByValue(x, -1, 2), tf.floor(x), tf.ceil(x), tf.sin(x), tf.cos(x), tf.selu(x),
+      ];
+    }, 2e-6);
+  });
+
+  it.each([
+    [[3, 4, 5], 0], [[3, 4, 5], 1], [[3, 4, 5], 2], [[3, 4, 5], -1], [[3, 4, 5], [0, 1]], [[3, 4, 5], [1, 2]], [[3, 4, 5], [0, 2]], [[3, 4, 5], null], [[7], 0], [[0, 3], 0],
+  ] as [number[], number | number[] | null][])('reductions of %j over axis %j', async (shape, axis) => {
+    await expectParity(() => {
+      const x = rnd(shape, 13);
+      const ax = axis ?? undefined;
+      const out = [tf.sum(x, ax), tf.sum(x, ax, true), tf.mean(x, ax), tf.max(x, ax), tf.min(x, ax, true), tf.prod(tf.add(tf.mul(x, 0.1), 1), ax)];
+      if (typeof axis === 'number' && shape[axis < 0 ? shape.length + axis : axis] > 0) out.push(tf.argMax(x, axis), tf.argMin(x, axis));
+      return out;
+    });
+  });
+
+  it('max finds NaN; argMax keeps the first of equal values', async () => {
+    await expectParity(() => [tf.max(tf.tensor2d([[1, NaN, 3], [4, 5, 6]]), 1), tf.argMax(tf.tensor2d([[2, 7, 7], [1, 1, 0]]), 1)]);
+  });
+
+  it('softmax and logSoftmax over the last axis, with large logits', async () => {
+    await expectParity(() => {
+      const x = tf.concat([rnd([4, 6], 14), tf.fill([1, 6], 80)], 0);
+      return [tf.softmax(x), tf.logSoftmax(x), tf.softmax(rnd([2, 3, 5], 15))];
+    });
+  });
+
+  it.each([[[4, 5], [1, 0]], [[2, 3, 4], [2, 0, 1]], [[2, 3, 4], [0, 2, 1]], [[2, 3, 4, 5], [3, 1, 0, 2]], [[3, 4], [0, 1]]] as [number[], number[]][])(
+    'transpose %j by %j, float and int32',
+    async (shape, perm) => {
+      await expectParity(() => [tf.transpose(rnd(shape, 16), perm), tf.transpose(tf.cast(tf.mul(rnd(shape, 17), 10), 'int32'), perm)]);
+    },
+  );
+
+  it('gather along any axis, float and int32, and its gradient (a segment sum)', async () => {
+    await expectParity(() => {
+      const x = rnd([5, 3, 4], 18);
+      const idx = tf.tensor1d([4, 0, 4, 2], 'int32');
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, idx), rnd([4, 3, 4], 19))))(x);
+      return [tf.gather(x, idx), tf.gather(x, tf.tensor2d([[1, 0], [2, 2]], undefined, 'int32'), 1), tf.gather(tf.cast(tf.mul(x, 10), 'int32'), tf.tensor1d([3, 0, 3], 'int32'), 2), g];
+    });
+  });
+
+  it('gather names an index out of range', async () => {
+    await tf.setBackend(NATIVE_BACKEND);
+    expect(() => tf.gather(rnd([3, 2], 20), tf.tensor1d([0, 3], 'int32'))).toThrow(/index value 3 is not in \[0, 2\]/);
+  });
+
+  it('unsortedSegmentSum drops negative ids', async () => {
+    await expectParity(() => [tf.unsortedSegmentSum(rnd([6, 3], 21), tf.tensor1d([2, 0, -1, 2, 1, 0], 'int32'), 4), tf.unsortedSegmentSum(rnd([4], 22), tf.tensor1d([1, 1, 0, 3], 'int32'), 5)]);
+  });
+
+  it('grouped linear layers (kernel on native, split and matMul on cpu) agree, gradients included', async () => {
+    await expectParity(() => {
+      const x = rnd([9, 4], 23);
+      const w = rnd([3, 4, 5], 24);
+      const b = rnd([3, 5], 25);
+      const sizes = [4, 0, 5];
+      const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(groupedLinear(xx as tf.Tensor2D, ww as tf.Tensor3D, bb as tf.Tensor2D, sizes))) as tf.Scalar;
+      return [groupedLinear(x as tf.Tensor2D, w as tf.Tensor3D, b as tf.Tensor2D, sizes), ...tf.grads(f)([x, w, b])];
+    });
+  });
+});
+
+describe.skipIf(!built)('the native array pool never changes data someone can still see', () => {
+  beforeAll(async () => {
+    registerNativeBackend();
+    await tf.setBackend(NATIVE_BACKEND);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('keeps values read by dataSync and data after their tensor is disposed and its array reused', async () => {
+    const a = tf.add(rnd([64, 64], 26), 1);
+    const sync = a.dataSync();
+    const asyncRead = await a.data();
+    const expected = Array.from(sync);
+    a.dispose();
+    for (let i = 0; i < 5; i++) tf.dispose(tf.mul(rnd([64, 64], 27 + i), 0));
+    expect(Array.from(sync)).toEqual(expected);
+    expect(Array.from(asyncRead)).toEqual(expected);
+  });
+
+  it('keeps a contiguous slice (a view of its source) intact after the source is disposed', () => {
+    const big = tf.add(rnd([10, 100], 32), 0);
+    const slice = tf.slice(big, [2, 0], [3, 100]);
+    const expected = Array.from(slice.dataSync());
+    big.dispose();
+    for (let i = 0; i < 5; i++) tf.dispose(tf.mul(rnd([10, 100], 33 + i), 2));
+    expect(Array.from(slice.dataSync())).toEqual(expected);
+  });
+});
+
+describe.skipIf(!built)('fused optimizer arithmetic on native', () => {
+  beforeAll(() => {
+    registerNativeBackend();
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  const cases = [
+    { type: 'adam' as const, learningRate: 0.01 },
+    { type: 'adam' as const, learningRate: 0.02, weightDecay: 0.1, beta1: 0.8, eps: 1e-6 },
+    { type: 'adamw' as const, learningRate: 0.01, weightDecay: 0.05 },
+  ];
+
+  it.each(cases)('Adam in one pass follows the optimizer ($type, wd $weightDecay) over five steps', async (config) => {
+    const steps = 5;
+    const init = Array.from(rnd([40, 7], 40).dataSync());
+    const grads = Array.from({ length: steps }, (_, i) => Array.from(rnd([40, 7], 41 + i).dataSync()));
+    // Reference: the optimizer's tensor ops on cpu.
+    await tf.setBackend('cpu');
+    const ref = tf.variable(tf.tensor2d(init, [40, 7]));
+    const opt = createOptimizer(config);
+    for (const g of grads) tf.tidy(() => opt.applyGradients(new Map([['w', ref]]), { w: tf.tensor2d(g, [40, 7]) }));
+    const expected = Array.from(ref.dataSync());
+    // Fused, with a clone of the weights taken midway that must keep its values.
+    await tf.setBackend(NATIVE_BACKEND);
+    const w = tf.variable(tf.tensor2d(init, [40, 7]));
+    const m = tf.variable(tf.zeros([40, 7]), false);
+    const v = tf.variable(tf.zeros([40, 7]), false);
+    let kept: { clone: tf.Tensor; values: number[] } | null = null;
+    grads.forEach((g, i) => {
+      if (i === 3) kept = { clone: tf.clone(w), values: Array.from(w.dataSync()) };
+      const hyper = { learningRate: config.learningRate, beta1: config.beta1 ?? 0.9, beta2: 0.999, eps: config.eps ?? 1e-8, weightDecay: config.weightDecay ?? 0, decoupled: config.type === 'adamw', step: i + 1 };
+      expect(tf.tidy(() => fusedAdamUpdate(w, tf.tensor2d(g, [40, 7]), m, v, hyper))).toBe(true);
+    });
+    expect(worst(w.dataSync(), expected, 1e-6)).toBeLessThanOrEqual(1);
+    expect(Array.from(kept!.clone.dataSync())).toEqual(kept!.values);
+  });
+
+  it('declines on another backend, changing nothing', async () => {
+    await tf.setBackend('cpu');
+    const w = tf.variable(tf.ones([3]));
+    const hyper = { learningRate: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 };
+    expect(fusedAdamUpdate(w, tf.ones([3]), tf.variable(tf.zeros([3])), tf.variable(tf.zeros([3])), hyper)).toBe(false);
+    expect(Array.from(w.dataSync())).toEqual([1, 1, 1]);
+    expect(fusedGlobalNorm([tf.ones([3])])).toBeNull();
+  });
+
+  it('gives the global gradient norm, NaN or ∞ when an entry is, and no overflow near float32 max', async () => {
+    await tf.setBackend(NATIVE_BACKEND);
+    const a = rnd([30, 3], 50);
+    const b = rnd([7], 51);
+    const expected = Math.sqrt([...a.dataSync(), ...b.dataSync()].reduce((s, x) => s + x * x, 0));
+    expect(fusedGlobalNorm([a, b])).toBeCloseTo(expected, 5);
+    expect(fusedGlobalNorm([a, tf.tensor1d([1, NaN])])).toBeNaN();
+    expect(fusedGlobalNorm([tf.tensor1d([Infinity])])).toBe(Infinity);
+    expect(fusedGlobalNorm([tf.tensor1d([3e38, 3e38])])).toBeCloseTo(Math.SQRT2 * 3e38, -33);
+  });
+});
+
+interface KindCase {
+  params?: Record<string, unknown>;
+  inputs: () => Record<string, tf.Tensor>;
+  training?: boolean;
+}
+
+const one = (shape: number[], seed: number) => () => ({ in: rnd(shape, seed) });
+const KIND_CASES: Record<string, KindCase> = {
+  Input: { inputs: () => ({ x: rnd([3, 2], 60), y: tf.tensor1d([0, 1, 1], 'int32') }) },
+  Linear: { params: { units: 3 }, inputs: one([2, 5], 61) },
+  Dropout: { params: { rate: 0.4 }, inputs: one([4, 8], 62), training: true },
+  LayerNorm: { inputs: one([2, 3, 6], 63) },
+  Embedding: { params: { vocab: 9, dim: 4 }, inputs: () => ({ in: tf.tensor2d([[0, 8, 3], [3, 1, 0]], undefined, 'int32') }) },
+  ReLU: { inputs: one([2, 5], 64) },
+  GELU: { inputs: one([2, 5], 65) },
+  Tanh: { inputs: one([2, 5], 66) },
+  Sigmoid: { inputs: one([2, 5], 67) },
+  Softmax: { params: { axis: 1 }, inputs: one([2, 3, 4], 68) },
+  Add: { inputs: () => ({ a: rnd([2, 3, 4], 69), b: rnd([4], 70) }) },
+  Concat: { params: { axis: 1 }, inputs: () => ({ a: rnd([2, 1, 4], 71), b: rnd([2, 2, 4], 72), c: rnd([2, 3, 4], 73) }) },
+  Flatten: { inputs: one([2, 3, 4], 74) },
+  Patchify: { params: { patch: 2 }, inputs: one([2, 4, 6, 3], 75) },
+  ClsToken: { inputs: one([2, 3, 4], 76) },
+  SelectToken: { params: { index: -1 }, inputs: one([2, 3, 4], 77) },
+  MeanPool: { inputs: one([2, 3, 4], 78) },
+  MoE: { params: { experts: 4, topK: 2, hidden: 5, units: 3, balanceWeight: 0.5, activation: 'gelu' }, inputs: one([3, 4, 6], 79) },
+  MoA: { params: { experts: 3, topK: 2, heads: 2, headDim: 3, balanceWeight: 0.5 }, inputs: one([2, 5, 6], 80) },
+  ModAttn: { params: { heads: 2, keyDim: 3, codeDim: 4 }, inputs: one([2, 5, 8], 81) },
+  Script: {
+    params: { functions: 3, typeDim: 3, codeDim: 4, loc: 2, iterations: 2, heads: 2, hidden: 6, keyDim: 3, truncation: 1.2 },
+    inputs: one([2, 5, 8], 82),
+  },
+  CrossEntropy: { inputs: () => ({ logits: rnd([4, 3], 83), labels: tf.tensor1d([0, 2, 1, 2], 'int32') }) },
+  MSE: { inputs: () => ({ pred: rnd([3, 2], 84), target: rnd([3, 2], 85) }) },
+  KLDiv: { inputs: () => ({ p: tf.softmax(rnd([3, 4], 86)), q: rnd([3, 4], 87) }) },
+};
+
+/** Outputs, aux losses, metrics and d(Σ out² + aux)/d(float inputs and variables), as tensors. */
+function runKindCase(kind: NodeKind<any>, c: KindCase): tf.Tensor[] {
+  const inputs = c.inputs();
+  const { params } = resolveParams(kind.params, c.params ?? {});
+  const types = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, typeOf(t)]));
+  const specs = kind.variables?.(params, types) ?? [];
+  const weights = Object.fromEntries(specs.map((s, i) => [s.name, initialValue(s.shape, s.init, 100 + i)]));
+  const run = (ins: Record<string, tf.Tensor>, ws: Record<string, tf.Tensor>) => runKind(kind, c.params ?? {}, ins, { weights: ws, training: c.training ?? false, seed: 5 });
+  const first = run(inputs, weights);
+  const floatInputs = Object.keys(inputs).filter((k) => inputs[k].dtype === 'float32');
+  const names = Object.keys(weights);
+  const objective = (...xs: tf.Tensor[]) => {
+    const ins = { ...inputs, ...Object.fromEntries(floatInputs.map((k, i) => [k, xs[i]])) };
+    const ws = Object.fromEntries(names.map((k, i) => [k, xs[floatInputs.length + i]]));
+    const r = run(ins, ws);
+    const terms = [...Object.values(r.outputs).filter((t) => t.dtype === 'float32').map((t) => tf.sum(tf.square(t))), ...Object.values(r.auxLosses)];
+    return tf.addN(terms) as tf.Scalar;
+  };
+  const differentiable = [...floatInputs.map((k) => inputs[k]), ...names.map((k) => weights[k])];
+  const grads = kind.role === 'loss' || names.length + floatInputs.length === 0 || kind.type === 'Input' ? [] : tf.grads(objective)(differentiable);
+  return [...Object.values(first.outputs), ...Object.values(first.auxLosses), ...Object.values(first.metrics), ...Object.values(first.records), ...grads];
+}
+
+describe.skipIf(!built)('every node kind on native: forward and gradients as on cpu', () => {
+  beforeAll(() => {
+    registerNativeBackend();
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('has a case for every kind', () => {
+    expect(allKinds.map((k) => k.type).filter((t) => !KIND_CASES[t])).toEqual([]);
+  });
+
+  it.each(Object.keys(KIND_CASES))('%s', async (type) => {
+    const kind = allKinds.find((k) => k.type === type)!;
+    await expectParity(() => runKindCase(kind, KIND_CASES[type]));
+  });
+
+  it('loss kinds: gradients of the loss as on cpu', async () => {
+    for (const type of ['CrossEntropy', 'MSE', 'KLDiv']) {
+      const kind = allKinds.find((k) => k.type === type)!;
+      const c = KIND_CASES[type];
+      await expectParity(() => {
+        const inputs = c.inputs();
+        const floats = Object.keys(inputs).filter((k) => inputs[k].dtype === 'float32');
+        return tf.grads((...xs: tf.Tensor[]) => runKind(kind, {}, { ...inputs, ...Object.fromEntries(floats.map((k, i) => [k, xs[i]])) }).outputs.loss as tf.Scalar)(floats.map((k) => inputs[k]));
+      });
+    }
+  });
+});
+
+describe.skipIf(!built)('training on native', () => {
+  type Step = Extract<TrainEvent, { event: 'step' }>;
+  async function train(graph: Graph, backend: 'native' | 'cpu', extra: Partial<Parameters<typeof trainGraph>[1]> = {}) {
+    const events: TrainEvent[] = [];
+    await trainGraph(graph, { backend, onEvent: (e) => events.push(e), ...extra });
+    return { events, losses: events.filter((e): e is Step => e.event === 'step').map((s) => s.loss) };
+  }
+  const small = (epochs: number, seed = 3) =>
+    spiralsGraph({
+      dataset: { name: 'spirals', params: { samples: 400, noise: 0.1 } },
+      training: { optimizer: { type: 'adam', learningRate: 0.01 }, batchSize: 32, epochs, seed },
+    });
+  const moeGraph = (): Graph => ({
+    ...small(1),
+    nodes: [
+      { id: 'in', type: 'Input' },
+      { id: 'moe', type: 'MoE', params: { experts: 4, topK: 2, hidden: 16, units: 2, balanceWeight: 0.01 } },
+      { id: 'loss', type: 'CrossEntropy' },
+    ],
+    edges: [
+      { source: 'in', sourcePort: 'x', target: 'moe' },
+      { source: 'moe', target: 'loss', targetPort: 'logits' },
+      { source: 'in', sourcePort: 'y', target: 'loss', targetPort: 'labels' },
+    ],
+  });
+
+  beforeAll(async () => {
+    await initBackend('native');
+  });
+  afterAll(async () => {
+    await initBackend('cpu');
+  });
+
+  it('gives the same loss curve for the same seed, another for another seed, close to cpu', async () => {
+    const a = await train(small(2), 'native');
+    const b = await train(small(2), 'native');
+    const c = await train(small(2, 4), 'native');
+    expect(a.events[0]).toMatchObject({ event: 'start', backend: 'native' });
+    expect(a.losses.length).toBeGreaterThan(10);
+    expect(b.losses).toEqual(a.losses);
+    expect(c.losses).not.toEqual(a.losses);
+    const cpu = await train(small(2), 'cpu');
+    expect(worst(a.losses, cpu.losses, 1e-3)).toBeLessThanOrEqual(1);
+  });
+
+  it('trains a sparse MoE deterministically, near the cpu curve', async () => {
+    const a = await train(moeGraph(), 'native');
+    const b = await train(moeGraph(), 'native');
+    expect(b.losses).toEqual(a.losses);
+    const cpu = await train(moeGraph(), 'cpu');
+    expect(worst(a.losses, cpu.losses, 1e-3)).toBeLessThanOrEqual(1);
+  });
+
+  it('stops on a NaN loss at step 1, naming the node where it appears', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-native-nan-'));
+    const rows = ['a,b,c,d,e,f,label', ...Array.from({ length: 40 }, (_, i) => `${Array(6).fill(i % 2 ? 3e38 : 1).join(',')},${i % 2}`)];
+    writeFileSync(join(dir, 'huge.csv'), rows.join('\n'));
+    const g = small(1);
+    g.dataset = { name: 'csv', params: { path: 'huge.csv', label: 'label' } };
+    g.nodes.find((n) => n.id === 'h1')!.params = { units: 64 };
+    const { events } = await train(g, 'native', { baseDir: dir });
+    expect(events.find((e) => e.event === 'done')).toBeUndefined();
+    expect(events.find((e) => e.event === 'error')).toMatchObject({ code: 'nan', step: 1, nodeId: 'h1' });
+  });
+});

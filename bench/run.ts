@@ -2,18 +2,25 @@
  * `npm run bench`: training ms/step of Tensorloom and of PyTorch (Debian's python3-torch,
  * at its best thread count) on the same workloads, measured in the same run, and their
  * ratio pytorchMs / tensorloomMs (above 1: Tensorloom is faster). `--json` prints one
- * object per workload.
+ * object per workload. The machine is shared, so each side is measured in several
+ * interleaved rounds (`--rounds=N`, default 3) and the median round is reported.
+ *
+ *   --backend=<name>   run on this backend (default: the best available)
+ *   --threads=<n>      native backend: BLAS threads (default: the faster of 1 and 2, as for PyTorch)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { tf } from '../engine/tf.js';
 import { trainGraph } from '../engine/run/trainGraph.js';
 import type { Graph } from '../engine/graph/schema.js';
-import { initBackend, type BackendName } from '../engine/backend/select.js';
+import { initBackend, parseBackendName, type BackendName, type BackendReport } from '../engine/backend/select.js';
+import { nativeBlasInfo, registerNativeBackend, setNativeThreads } from '../engine/backend/native/backend.js';
 import { validateGraph } from '../engine/graph/validate.js';
 import { describeDataset } from '../engine/data/registry.js';
 import { CompiledModel } from '../engine/compile/compile.js';
 import { largeGraph } from './largeGraph.js';
+import { trainingStepFlops } from './flops.js';
 
 const WARMUP = 3;
 const STEPS = 20;
@@ -54,23 +61,30 @@ const workloads: Workload[] = [
   },
 ];
 
-async function tensorloomMs(graph: Graph, backend?: BackendName): Promise<{ ms: number; backend: string }> {
+/** Median ms/step of one training run (after the warm-up steps). */
+async function tensorloomMs(graph: Graph, backend: BackendName): Promise<number> {
   const stamps: number[] = [];
-  let used = '';
   await trainGraph(graph, {
     backend,
     overrides: { stepsPerEpoch: WARMUP + STEPS },
     onEvent: (e) => {
-      if (e.event === 'start') {
-        used = e.backend;
-        stamps.push(performance.now());
-      }
-      if (e.event === 'step') stamps.push(performance.now());
+      if (e.event === 'start' || e.event === 'step') stamps.push(performance.now());
       if (e.event === 'error') throw new Error(e.message);
     },
   });
-  const durations = stamps.slice(1).map((t, i) => t - stamps[i]).slice(WARMUP);
-  return { ms: median(durations), backend: used };
+  return median(stamps.slice(1).map((t, i) => t - stamps[i]).slice(WARMUP));
+}
+
+/** On the native backend, the faster of 1 and 2 BLAS threads (or the count asked for); elsewhere one run. */
+async function bestTensorloomMs(graph: Graph, backend: BackendName): Promise<{ ms: number; threads: number | null }> {
+  if (backend !== 'native') return { ms: await tensorloomMs(graph, backend), threads: null };
+  let best = { ms: Infinity, threads: 1 };
+  for (const threads of threadArg ? [threadArg] : [1, 2]) {
+    setNativeThreads(threads);
+    const ms = await tensorloomMs(graph, backend);
+    if (ms < best.ms) best = { ms, threads };
+  }
+  return best;
 }
 
 function pytorchMs(list: Workload[]): Record<string, { ms: number; threads: number }> | null {
@@ -86,30 +100,129 @@ function pytorchMs(list: Workload[]): Record<string, { ms: number; threads: numb
   return JSON.parse(r.stdout);
 }
 
+/**
+ * The machine's float32 peak as a large sgemm (1024³) reaches it: on the native backend's
+ * BLAS when it loads here (1 thread and every core), else on the backend in use.
+ */
+async function machinePeak(used: BackendName): Promise<{ label: string; gflops: number }[]> {
+  const previous = tf.getBackend();
+  const time = (n: number) =>
+    tf.tidy(() => {
+      const a = tf.randomUniform([n, n]);
+      const b = tf.randomUniform([n, n]);
+      tf.matMul(a, b).dataSync();
+      let best = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        tf.matMul(a, b).dataSync();
+        best = Math.min(best, performance.now() - t);
+      }
+      return (2 * n ** 3) / (best * 1e6);
+    });
+  try {
+    let native = true;
+    try {
+      registerNativeBackend();
+    } catch {
+      native = false;
+    }
+    if (native) {
+      await tf.setBackend('native');
+      const cores = (await import('node:os')).availableParallelism();
+      const out = [1, cores].filter((t, i, all) => all.indexOf(t) === i).map((threads) => {
+        setNativeThreads(threads);
+        return { label: `sgemm 1024³, ${threads} thread${threads > 1 ? 's' : ''} (${nativeBlasInfo()?.split(' ').slice(0, 2).join(' ')})`, gflops: round(time(1024), 1) };
+      });
+      setNativeThreads(threadArg ?? 1);
+      return out;
+    }
+    await tf.setBackend(used === 'tensorflow-gpu' ? 'tensorflow' : used);
+    const n = used === 'cpu' ? 256 : 1024;
+    return [{ label: `matMul ${n}³ on ${used} (no native BLAS here)`, gflops: round(time(n), 1) }];
+  } finally {
+    await tf.setBackend(previous);
+  }
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-const json = process.argv.includes('--json');
-const backendArg = process.argv.find((a) => a.startsWith('--backend='))?.split('=')[1] as BackendName | undefined;
-const torch = pytorchMs(workloads);
-const rows = [];
-for (const w of workloads) {
-  const ours = await tensorloomMs(w.graph, backendArg);
-  const ref = torch?.[w.name];
-  rows.push({ name: w.name, backend: ours.backend, tensorloomMs: round(ours.ms), pytorchMs: ref ? round(ref.ms) : null, pytorchThreads: ref?.threads ?? null, ratio: ref ? round(ref.ms / ours.ms, 3) : null });
+function argValue(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 }
+
+const json = process.argv.includes('--json');
+const backendValue = argValue('backend');
+const backendArg = backendValue ? parseBackendName(backendValue) ?? undefined : undefined;
+if (backendValue && !backendArg) throw new Error(`unknown backend "${backendValue}" (use tensorflow-gpu, tensorflow, native, wasm or cpu)`);
+const rounds = Math.max(1, Number(argValue('rounds') ?? 3));
+const threadArg = argValue('threads') ? Number(argValue('threads')) : undefined;
+
+const report: BackendReport = await initBackend(backendArg);
+const used = report.name;
+const ours: Record<string, { ms: number; threads: number | null }[]> = {};
+const theirs: Record<string, { ms: number; threads: number }[]> = {};
+// Interleaved rounds: a burst of load from elsewhere hits both sides alike.
+for (let r = 0; r < rounds; r++) {
+  const torch = pytorchMs(workloads);
+  for (const w of workloads) {
+    if (torch?.[w.name]) (theirs[w.name] ??= []).push(torch[w.name]);
+    (ours[w.name] ??= []).push(await bestTensorloomMs(w.graph, used));
+  }
+}
+const peak = await machinePeak(used);
+
+const rows = workloads.map((w) => {
+  const mine = medianRound(ours[w.name]);
+  const ref = theirs[w.name]?.length ? medianRound(theirs[w.name]) : null;
+  const flops = trainingStepFlops(w.model, w.batch);
+  return {
+    name: w.name,
+    backend: used,
+    tensorloomMs: round(mine.ms),
+    pytorchMs: ref ? round(ref.ms) : null,
+    ratio: ref ? round(ref.ms / mine.ms, 3) : null,
+    tensorloomThreads: mine.threads,
+    pytorchThreads: ref?.threads ?? null,
+    gflopPerStep: round(flops / 1e9, 4),
+    tensorloomGflops: round(flops / (mine.ms * 1e6), 1),
+    pytorchGflops: ref ? round(flops / (ref.ms * 1e6), 1) : null,
+    machinePeakGflops: Math.max(...peak.map((p) => p.gflops)),
+  };
+});
+
+/** The round whose time is the median (so its thread count goes with it). */
+function medianRound<T extends { ms: number }>(list: T[]): T {
+  const sorted = [...list].sort((a, b) => a.ms - b.ms);
+  return sorted[(sorted.length - 1) >> 1];
+}
+
 const editor = await editorScale();
 if (json) {
   for (const r of rows) console.log(JSON.stringify(r));
   for (const e of editor) console.log(JSON.stringify(e));
 } else {
   const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
-  console.log(`Tensorloom ${version} bench: training ms/step, median of ${STEPS} steps after ${WARMUP} warm-ups (ratio = PyTorch ms / Tensorloom ms; above 1 means Tensorloom is faster)\n`);
-  console.log(['workload'.padEnd(58), 'backend'.padEnd(10), 'tensorloom'.padStart(11), 'pytorch'.padStart(9), 'ratio'.padStart(7)].join(' '));
+  console.log(`Tensorloom ${version} bench: training ms/step, median of ${rounds} interleaved rounds, each the median of ${STEPS} steps after ${WARMUP} warm-ups (ratio = PyTorch ms / Tensorloom ms; above 1 means Tensorloom is faster)`);
+  const blas = used === 'native' ? ` over ${nativeBlasInfo()}` : '';
+  console.log(`backend: ${used} (${report.label}${blas})${report.skipped.length ? `; skipped: ${report.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}` : ''}`);
+  console.log(`machine peak: ${peak.map((p) => `${p.gflops} GFLOP/s (${p.label})`).join(', ')}\n`);
+  const threads = (t: number | null) => (t ? ` (${t}t)` : '');
+  console.log(['workload'.padEnd(58), 'backend'.padEnd(8), 'tensorloom'.padStart(13), 'GFLOP/s'.padStart(8), 'pytorch'.padStart(11), 'GFLOP/s'.padStart(8), 'ratio'.padStart(7)].join(' '));
   for (const r of rows) {
-    console.log([r.name.padEnd(58), r.backend.padEnd(10), `${r.tensorloomMs}`.padStart(11), `${r.pytorchMs ?? '—'}${r.pytorchThreads ? ` (${r.pytorchThreads}t)` : ''}`.padStart(9), `${r.ratio ?? '—'}`.padStart(7)].join(' '));
+    console.log(
+      [
+        r.name.padEnd(58),
+        r.backend.padEnd(8),
+        `${r.tensorloomMs}${threads(r.tensorloomThreads)}`.padStart(13),
+        `${r.tensorloomGflops}`.padStart(8),
+        `${r.pytorchMs ?? '—'}${threads(r.pytorchThreads)}`.padStart(11),
+        `${r.pytorchGflops ?? '—'}`.padStart(8),
+        `${r.ratio ?? '—'}`.padStart(7),
+      ].join(' '),
+    );
   }
   console.log(`\n${'editor at scale'.padEnd(58)} ${'ms'.padStart(8)} ${'target'.padStart(8)}`);
   for (const e of editor) console.log(`${e.name.padEnd(58)} ${String(e.ms).padStart(8)} ${`< ${e.targetMs}`.padStart(8)}`);

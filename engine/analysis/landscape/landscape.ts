@@ -112,7 +112,7 @@ export async function lossLandscape(model: CompiledModel, data: LoadedDataset, o
     const total = n * n;
     const grid: number[][] = [];
     let done = 0;
-    let min = { x: 0, y: 0, loss: centerLoss };
+    let min = { x: xs[0], y: ys[0], loss: Infinity };
     options.onProgress?.({ phase: 'grid', done, total });
     for (const y of ys) {
       const rowLosses: number[] = [];

@@ -1,6 +1,6 @@
 import { advance, applyMask, inputMap, row, type AffineMap } from './affine.js';
 import { chainForward, type ReluChain } from './chain.js';
-import { interiorPoint, type Box, type HalfSpace } from './feasibility.js';
+import { interiorPoint, marginTolerance, type Box, type HalfSpace } from './feasibility.js';
 import { argmax, featureNames as defaultNames, formatAffine, linearRule, pathRules } from './format.js';
 import type { LeafNode, SplitNode, TreeNode, TreeStructure } from './types.js';
 
@@ -64,7 +64,11 @@ interface Frame {
   map: AffineMap;
   active: Uint8Array;
   constraints: Link;
-  /** An input known to lie in the region (for leaves no training example reaches). */
+  /**
+   * Null, or an input strictly inside the region (the Chebyshev centre of an LP, kept
+   * while it stays on the chosen side of each split): the side of a split it lies on is
+   * then known to be feasible without another LP.
+   */
   point: number[] | null;
 }
 
@@ -114,6 +118,7 @@ export function buildExactTree(chain: ReluChain, options: ExactTreeOptions): Exa
     }
   }
 
+  const tolerance = marginTolerance(options.domain);
   let nodeCount = 0;
   let truncated = false;
   let lpChecks = 0;
@@ -149,7 +154,7 @@ export function buildExactTree(chain: ReluChain, options: ExactTreeOptions): Exa
   const decide = (frame: Frame, on: boolean, hs: HalfSpace | null, point: number[] | null): Frame => {
     const active = frame.active.slice();
     active[frame.unit] = on ? 1 : 0;
-    return { ...frame, unit: frame.unit + 1, active, constraints: hs ? { hs, prev: frame.constraints } : frame.constraints, point: point ?? frame.point };
+    return { ...frame, unit: frame.unit + 1, active, constraints: hs ? { hs, prev: frame.constraints } : frame.constraints, point };
   };
 
   /**
@@ -182,7 +187,7 @@ export function buildExactTree(chain: ReluChain, options: ExactTreeOptions): Exa
       const a = row(frame.map, j);
       const c = frame.map.bias[j];
       if (a.every((v) => v === 0)) {
-        frame = decide(frame, c > 0, null, null);
+        frame = decide(frame, c > 0, null, frame.point); // a constant: the region stays as it is
         continue;
       }
       const pos: number[] = [];
@@ -191,13 +196,27 @@ export function buildExactTree(chain: ReluChain, options: ExactTreeOptions): Exa
       for (const i of idx) (signs[i * units + unit] ? pos : neg).push(i);
       const onHs: HalfSpace = { a, c, active: true };
       const offHs: HalfSpace = { a, c, active: false };
-      // Each side: witnessed by a point (true), proved empty (false), or unknown (null).
+      // Where the region's known inner point lies: a side it lies on (clearly) is feasible.
+      let inner = 0;
+      if (frame.point) {
+        let z = c;
+        let norm = 0;
+        for (let i = 0; i < d; i++) {
+          z += a[i] * frame.point[i];
+          norm += a[i] * a[i];
+        }
+        const dist = z / Math.sqrt(norm);
+        inner = dist > tolerance ? 1 : dist < -tolerance ? -1 : 0;
+      }
+      // Each side: witnessed by a point (true), proved empty (false), or unknown (null);
+      // and an inner point of the side when one is known.
       const side = (members: number[], hs: HalfSpace): { ok: boolean | null; point: number[] | null } => {
-        if (members.length) return { ok: true, point: null };
+        const keeps = inner === (hs.active ? 1 : -1);
+        if (members.length || keeps) return { ok: true, point: keeps ? frame.point : null };
         if (!options.lp) return { ok: null, point: null };
         const r = check(frame.constraints, hs);
         if (!r.feasible) lpPruned++;
-        return { ok: r.feasible, point: r.point };
+        return { ok: r.feasible, point: r.feasible ? r.point : null };
       };
       const on = side(pos, onHs);
       const off = side(neg, offHs);

@@ -1,9 +1,8 @@
 import type { CompiledModel } from '../../compile/compile.js';
 import type { LoadedDataset } from '../../data/spec.js';
 import { createRng, hashSeed } from '../../util/hash.js';
-import { regionAt } from './affine.js';
 import type { C45Options } from './c45.js';
-import { reluChain, type ReluChain } from './chain.js';
+import { chainForward, reluChain, type ReluChain } from './chain.js';
 import { buildCNet } from './cnet.js';
 import { buildExactTree } from './exactTree.js';
 import type { Box } from './feasibility.js';
@@ -23,9 +22,9 @@ export interface ExactTreeResult extends TreeStructure {
   fidelity: number;
   fidelitySamples: number;
   /**
-   * Share of the fidelity sample that fell in regions already in the tree. The others were
-   * added on demand (their region's linear model computed from the input's own pattern)
-   * for the fidelity count, and are not kept in the tree: `addedOnDemand` counts them.
+   * Share of the fidelity sample that fell in regions already in the tree. The others
+   * (`addedOnDemand`) count in the fidelity with their own region's linear model, taken
+   * on demand, and are not kept in the tree (the limit holds).
    */
   coverage: number;
   addedOnDemand: number;
@@ -289,17 +288,15 @@ export async function extractCNet(model: CompiledModel, data: LoadedDataset, opt
   };
 }
 
-/** The tree's outputs at one input; regions not in the tree are computed on demand. */
+/**
+ * The tree's outputs at one input. An input in a region the tree does not hold gets that
+ * region's linear model on demand; only its value at the input is needed, and that is
+ * the float64 forward pass (the same affine pieces, without building the whole map).
+ */
 function exactOutputs(tree: TreeStructure, chain: ReluChain, x: Float64Array, offset: number, byId: ReturnType<typeof indexNodes>): { values: number[]; covered: boolean } {
   const routed = routeInput(tree, x, offset, byId);
   if ('leaf' in routed) return { values: leafOutputs(routed.leaf, x, offset), covered: true };
-  const region = regionAt(chain, x.subarray(offset, offset + chain.inputDim));
-  const values = Array.from({ length: region.outputs.outDim }, (_, j) => {
-    let s = region.outputs.bias[j];
-    for (let i = 0; i < chain.inputDim; i++) s += region.outputs.coef[j * chain.inputDim + i] * x[offset + i];
-    return s;
-  });
-  return { values, covered: false };
+  return { values: Array.from(chainForward(chain, x.subarray(offset, offset + chain.inputDim)).outputs), covered: false };
 }
 
 function outputsMatch(tree: number[], net: Float32Array, offset: number): boolean {

@@ -49,9 +49,7 @@ export function interiorPoint(halfSpaces: HalfSpace[], box: Box, tolerance = 1e-
     for (let i = 0; i < d; i++) g[i] /= norm;
     rows.push({ g, h: h / norm });
   }
-  let diameter = 0;
-  for (let i = 0; i < d; i++) diameter += (box.hi[i] - box.lo[i]) ** 2;
-  const tol = tolerance * Math.max(1, Math.sqrt(diameter));
+  const tol = marginTolerance(box, tolerance);
   if (rows.length === 0) {
     const centre = box.lo.map((l, i) => (l + box.hi[i]) / 2);
     return { feasible: true, margin: Infinity, point: centre };
@@ -87,4 +85,11 @@ export function interiorPoint(halfSpaces: HalfSpace[], box: Box, tolerance = 1e-
   const margin = lp.y[d] - shift;
   const point = box.lo.map((l, i) => l + lp.y[i]);
   return { feasible: margin > tol, margin, point };
+}
+
+/** The smallest margin (inradius) a region needs to count as non-empty in this box. */
+export function marginTolerance(box: Box, tolerance = 1e-9): number {
+  let diameter = 0;
+  for (let i = 0; i < box.lo.length; i++) diameter += (box.hi[i] - box.lo[i]) ** 2;
+  return tolerance * Math.max(1, Math.sqrt(diameter));
 }

@@ -19,7 +19,14 @@ export function formatAffine(weights: ArrayLike<number>, bias: number, names: st
   let shown: number[] = [];
   for (let i = 0; i < weights.length; i++) if (weights[i] !== 0) shown.push(i);
   const hidden = Math.max(0, shown.length - MAX_TERMS);
-  if (hidden > 0) shown = shown.sort((a, b) => Math.abs(weights[b]) - Math.abs(weights[a])).slice(0, MAX_TERMS).sort((a, b) => a - b);
+  if (hidden > 0) {
+    // The MAX_TERMS largest magnitudes, kept in input order (ties: the first ones).
+    const mags = Float64Array.from(shown, (i) => Math.abs(weights[i])).sort();
+    const cut = mags[mags.length - MAX_TERMS];
+    const above = shown.filter((i) => Math.abs(weights[i]) > cut);
+    const at = shown.filter((i) => Math.abs(weights[i]) === cut).slice(0, MAX_TERMS - above.length);
+    shown = [...above, ...at].sort((a, b) => a - b);
+  }
   const terms: string[] = [];
   for (const i of shown) {
     const w = weights[i];

@@ -6,4 +6,5 @@ export { buildExactTree } from './exactTree.js';
 export { buildCNet } from './cnet.js';
 export { fitC45, predictC45, type C45Options } from './c45.js';
 export { routeInput, routeHidden, leafOutputs } from './route.js';
+export { regionAt, type AffineMap } from './affine.js';
 export type { TreeStructure, TreeNode, SplitNode, LeafNode, LinearRule, TreeRuleText } from './types.js';

@@ -88,3 +88,17 @@ export function tensorFloat32Array(n: number): Float32Array {
   return new Float32Array(n);
 }
 
+/**
+ * BLAS worker threads for the native backend (OpenBLAS starts with one per core). Small
+ * models on a busy machine are often faster on one. Returns the count in effect, or null
+ * when the backend is not registered.
+ */
+export function setNativeThreads(n: number): number | null {
+  return context ? context.addon.setThreads(n) : null;
+}
+
+/** What the addon was built against (OpenBLAS's configuration string), or null. */
+export function nativeBlasInfo(): string | null {
+  return context ? context.addon.blasInfo().trim() : null;
+}
+

@@ -28,8 +28,8 @@ export function paramSummary(data: Pick<LoomFlowNode['data'], 'kind' | 'node'>):
 
 function LoomNodeView({ id, data, selected }: NodeProps<LoomFlowNode>) {
   const { node, kind, problems } = data;
-  const inputs = kind?.inputs ?? [];
-  const outputs = kind?.outputs ?? [];
+  const inputs: { name: string; doc: string; optional?: boolean }[] = kind?.inputs ?? data.guessedPorts?.inputs.map((name) => ({ name, doc: 'port of an unknown node kind' })) ?? [];
+  const outputs = kind?.outputs ?? data.guessedPorts?.outputs.map((name) => ({ name, doc: 'port of an unknown node kind' })) ?? [];
   const rows = Math.max(inputs.length, outputs.length);
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity === 'warning');

@@ -56,6 +56,13 @@ describe('graph to React Flow', () => {
     expect(nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['a1']);
   });
 
+  it('keeps edges of an unknown kind drawn by giving it the ports its edges use', () => {
+    const graph = produce(spiralGraph(), (d) => void (d.nodes[2].type = 'ReLux'));
+    const relu = new FlowMapper().nodes(inputs({ graph }))[2];
+    expect(relu.data.kind).toBeUndefined();
+    expect(relu.data.guessedPorts).toEqual({ inputs: ['in'], outputs: ['out'] });
+  });
+
   it('lays out nodes without a position in columns by depth', () => {
     const g = produce(spiralGraph(), (d) => {
       for (const n of d.nodes) delete n.position;

@@ -14,6 +14,8 @@ export type LoomNodeData = {
   kind: NodeKindInfo | undefined;
   problems: Problem[];
   outputTypes: Record<string, TensorType> | undefined;
+  /** For a kind the engine does not know: the ports its edges use, so they stay drawn. */
+  guessedPorts?: { inputs: string[]; outputs: string[] };
 };
 
 export type ShapeEdgeData = {
@@ -57,7 +59,8 @@ export class FlowMapper {
       const selected = input.selectedNodes.has(node.id);
       const measured = input.measured[node.id];
       const position = node.position ?? placed.get(node.id) ?? { x: 0, y: 0 };
-      const deps = [node, kind, problems, outputTypes, selected, measured, position.x, position.y];
+      const guessedPorts = kind ? undefined : portsUsedBy(input.graph, node.id);
+      const deps = [node, kind, problems, outputTypes, selected, measured, position.x, position.y, guessedPorts?.inputs.join(), guessedPorts?.outputs.join()];
       const cached = this.nodeCache.get(node.id);
       const value =
         cached && sameDeps(cached.deps, deps)
@@ -68,7 +71,7 @@ export class FlowMapper {
               position: { x: position.x, y: position.y },
               selected,
               ...(measured ? { measured } : {}),
-              data: { node, kind, problems, outputTypes },
+              data: { node, kind, problems, outputTypes, ...(guessedPorts ? { guessedPorts } : {}) },
             };
       next.set(node.id, { deps, value });
       return value;
@@ -108,6 +111,16 @@ export class FlowMapper {
     this.edgeCache = next;
     return out;
   }
+}
+
+function portsUsedBy(graph: Graph, id: string): { inputs: string[]; outputs: string[] } {
+  const inputs = new Set<string>();
+  const outputs = new Set<string>();
+  for (const e of graph.edges) {
+    if (e.target === id) inputs.add(e.targetPort ?? 'in');
+    if (e.source === id) outputs.add(e.sourcePort ?? 'out');
+  }
+  return { inputs: [...inputs], outputs: [...outputs] };
 }
 
 function sameDeps(a: unknown[], b: unknown[]): boolean {

@@ -37,6 +37,8 @@ export function ParamField({ name, spec, value, onChange, onCommit, problem, tes
 
   const isSet = value !== undefined;
   const bounds = describeBounds(spec);
+  // Compact layouts hide the doc line; the control still tells it on hover.
+  const hint = bounds ? `${spec.doc} (${bounds}, default ${String(spec.default)})` : `${spec.doc} (default ${String(spec.default)})`;
 
   const apply = (raw: string) => {
     setText(raw);
@@ -53,13 +55,13 @@ export function ParamField({ name, spec, value, onChange, onCommit, problem, tes
   if (spec.kind === 'boolean') {
     control = (
       <label className="switch">
-        <input id={id} type="checkbox" checked={current === true} data-testid={testId} onChange={(e) => (onChange(e.target.checked), onCommit?.())} />
+        <input id={id} type="checkbox" title={hint} checked={current === true} data-testid={testId} onChange={(e) => (onChange(e.target.checked), onCommit?.())} />
         <span>{current ? 'on' : 'off'}</span>
       </label>
     );
   } else if (spec.kind === 'enum') {
     control = (
-      <select id={id} value={String(current)} data-testid={testId} onChange={(e) => (onChange(e.target.value), onCommit?.())}>
+      <select id={id} title={hint} value={String(current)} data-testid={testId} onChange={(e) => (onChange(e.target.value), onCommit?.())}>
         {spec.options.map((o) => (
           <option key={o} value={o}>
             {o}
@@ -74,6 +76,7 @@ export function ParamField({ name, spec, value, onChange, onCommit, problem, tes
         type="text"
         inputMode={spec.kind === 'string' ? 'text' : 'decimal'}
         value={text}
+        title={hint}
         data-testid={testId}
         aria-invalid={error ? true : undefined}
         spellCheck={false}

@@ -142,23 +142,23 @@ static bool planBroadcast(BroadcastPlan& p, size_t aLen, size_t bLen, size_t out
   return true;
 }
 
-template <class F>
-static void inner(const float* a, const float* b, float* out, int64_t n, int64_t sa, int64_t sb, F f) {
+template <class A, class B, class O, class F>
+static void inner(const A* a, const B* b, O* out, int64_t n, int64_t sa, int64_t sb, F f) {
   if (sa == 1 && sb == 1) {
     for (int64_t i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   } else if (sa == 1 && sb == 0) {
-    const float bv = b[0];
+    const B bv = b[0];
     for (int64_t i = 0; i < n; i++) out[i] = f(a[i], bv);
   } else if (sa == 0 && sb == 1) {
-    const float av = a[0];
+    const A av = a[0];
     for (int64_t i = 0; i < n; i++) out[i] = f(av, b[i]);
   } else {
     for (int64_t i = 0; i < n; i++) out[i] = f(a[i * sa], b[i * sb]);
   }
 }
 
-template <class F>
-static void broadcastLoop(const BroadcastPlan& p, const float* a, const float* b, float* out, F f) {
+template <class A, class B, class O, class F>
+static void broadcastLoop(const BroadcastPlan& p, const A* a, const B* b, O* out, F f) {
   const int last = p.rank - 1;
   const int64_t n = p.dims[last];
   int64_t outer = 1;
@@ -209,7 +209,84 @@ static napi_value BinaryOp(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Integer arithmetic (int32 → int32, wrapping as a JavaScript Int32Array store does),
+// comparisons (float32 or int32 → bool as 0/1 bytes) and logic (bool → bool).
+static const char* const kIntOps[] = {"Add", "Sub", "Maximum", "Minimum"};
+static const char* const kCompareOps[] = {"Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"};
+static const char* const kLogicalOps[] = {"LogicalAnd", "LogicalOr"};
+
+static inline int32_t wrapAdd(int32_t x, int32_t y) { return static_cast<int32_t>(static_cast<uint32_t>(x) + static_cast<uint32_t>(y)); }
+static inline int32_t wrapSub(int32_t x, int32_t y) { return static_cast<int32_t>(static_cast<uint32_t>(x) - static_cast<uint32_t>(y)); }
+
+template <class T>
+static bool compare(int op, const BroadcastPlan& p, const T* A, const T* B, uint8_t* out) {
+  switch (op) {
+    case 0: broadcastLoop(p, A, B, out, [](T x, T y) -> uint8_t { return x == y; }); return true;
+    case 1: broadcastLoop(p, A, B, out, [](T x, T y) -> uint8_t { return x != y; }); return true;
+    case 2: broadcastLoop(p, A, B, out, [](T x, T y) -> uint8_t { return x < y; }); return true;
+    case 3: broadcastLoop(p, A, B, out, [](T x, T y) -> uint8_t { return x <= y; }); return true;
+    case 4: broadcastLoop(p, A, B, out, [](T x, T y) -> uint8_t { return x > y; }); return true;
+    case 5: broadcastLoop(p, A, B, out, [](T x, T y) -> uint8_t { return x >= y; }); return true;
+  }
+  return false;
+}
+
+// binaryTyped(family, op, a, b, out): family 0 = int ops on Int32Arrays, 1 = comparisons of two
+// Float32Arrays or two Int32Arrays into a Uint8Array, 2 = logic on Uint8Arrays. Shapes as binary().
+static napi_value BinaryTyped(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int family = static_cast<int>(a.integer(0));
+  const int op = static_cast<int>(a.integer(1));
+  size_t an = 0, bn = 0, on = 0;
+  BroadcastPlan p;
+  if (family == 0) {
+    const int32_t* A = a.i32(2, &an);
+    const int32_t* B = a.i32(3, &bn);
+    int32_t* out = a.i32(4, &on);
+    TL_CHECK(env, A && B && out, "binaryTyped: int ops take Int32Arrays");
+    TL_CHECK(env, planBroadcast(p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
+    switch (op) {
+      case 0: broadcastLoop(p, A, B, out, wrapAdd); break;
+      case 1: broadcastLoop(p, A, B, out, wrapSub); break;
+      case 2: broadcastLoop(p, A, B, out, [](int32_t x, int32_t y) { return x > y ? x : y; }); break;
+      case 3: broadcastLoop(p, A, B, out, [](int32_t x, int32_t y) { return x < y ? x : y; }); break;
+      default: TL_CHECK(env, false, "binaryTyped: unknown int op");
+    }
+    return nullptr;
+  }
+  if (family == 1) {
+    uint8_t* out = a.array<uint8_t>(4, napi_uint8_array, &on);
+    TL_CHECK(env, out, "binaryTyped: comparisons write a Uint8Array");
+    const float* Af = a.f32(2, &an);
+    if (Af) {
+      const float* Bf = a.f32(3, &bn);
+      TL_CHECK(env, Bf, "binaryTyped: compare two Float32Arrays or two Int32Arrays");
+      TL_CHECK(env, planBroadcast(p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
+      TL_CHECK(env, compare(op, p, Af, Bf, out), "binaryTyped: unknown comparison");
+      return nullptr;
+    }
+    const int32_t* Ai = a.i32(2, &an);
+    const int32_t* Bi = a.i32(3, &bn);
+    TL_CHECK(env, Ai && Bi, "binaryTyped: compare two Float32Arrays or two Int32Arrays");
+    TL_CHECK(env, planBroadcast(p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
+    TL_CHECK(env, compare(op, p, Ai, Bi, out), "binaryTyped: unknown comparison");
+    return nullptr;
+  }
+  const uint8_t* A = a.array<uint8_t>(2, napi_uint8_array, &an);
+  const uint8_t* B = a.array<uint8_t>(3, napi_uint8_array, &bn);
+  uint8_t* out = a.array<uint8_t>(4, napi_uint8_array, &on);
+  TL_CHECK(env, family == 2 && A && B && out, "binaryTyped: logic takes Uint8Arrays");
+  TL_CHECK(env, planBroadcast(p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
+  if (op == 0) broadcastLoop(p, A, B, out, [](uint8_t x, uint8_t y) -> uint8_t { return x && y; });
+  else broadcastLoop(p, A, B, out, [](uint8_t x, uint8_t y) -> uint8_t { return x || y; });
+  return nullptr;
+}
+
 void defineElementwise(napi_env env, napi_value exports) {
+  defineFunction(env, exports, "binaryTyped", BinaryTyped);
+  defineNameList(env, exports, "intOps", kIntOps, 4);
+  defineNameList(env, exports, "compareOps", kCompareOps, 6);
+  defineNameList(env, exports, "logicalOps", kLogicalOps, 2);
   defineFunction(env, exports, "unary", UnaryOp);
   defineFunction(env, exports, "binary", BinaryOp);
   defineNameList(env, exports, "unaryOps", kUnary, U_COUNT);

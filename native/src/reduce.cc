@@ -2,6 +2,7 @@
 // is needed for the common cases (last axes, or the batch axis of a bias gradient).
 // Sums accumulate in double, as the cpu backend's JavaScript does.
 #include <cmath>
+#include <algorithm>
 #include <vector>
 #include "common.h"
 
@@ -159,7 +160,54 @@ static napi_value Softmax(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// topk(x, values, indices, rows, cols, k): the k largest of each row, largest first, equal
+// values in index order (the cpu backend's sorted order).
+static napi_value TopK(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t xn, vn, in;
+  const float* x = a.f32(0, &xn);
+  float* values = a.f32(1, &vn);
+  int32_t* indices = a.i32(2, &in);
+  const int64_t rows = a.integer(3), cols = a.integer(4), k = a.integer(5);
+  TL_CHECK(env, x && values && indices, "topk expects x, values (Float32Array) and indices (Int32Array)");
+  TL_CHECK(env, rows >= 0 && cols >= 0 && k >= 0 && k <= cols && static_cast<size_t>(rows * cols) <= xn &&
+                    static_cast<size_t>(rows * k) <= vn && static_cast<size_t>(rows * k) <= in,
+           "topk: arrays are smaller than their shapes");
+  std::vector<int32_t> order(static_cast<size_t>(cols));
+  for (int64_t r = 0; r < rows; r++) {
+    const float* row = x + r * cols;
+    float* v = values + r * k;
+    int32_t* ix = indices + r * k;
+    if (k <= 16) {
+      // Insertion into the k best so far: a later equal value never passes an earlier one.
+      int64_t count = 0;
+      for (int64_t j = 0; j < cols; j++) {
+        const float val = row[j];
+        if (count == k && !(val > v[k - 1])) continue;
+        int64_t at = count < k ? count++ : k - 1;
+        while (at > 0 && val > v[at - 1]) {
+          v[at] = v[at - 1];
+          ix[at] = ix[at - 1];
+          at--;
+        }
+        v[at] = val;
+        ix[at] = static_cast<int32_t>(j);
+      }
+    } else {
+      for (int64_t j = 0; j < cols; j++) order[j] = static_cast<int32_t>(j);
+      std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                        [row](int32_t p, int32_t q) { return row[p] > row[q] || (row[p] == row[q] && p < q); });
+      for (int64_t i = 0; i < k; i++) {
+        ix[i] = order[i];
+        v[i] = row[order[i]];
+      }
+    }
+  }
+  return nullptr;
+}
+
 void defineReduce(napi_env env, napi_value exports) {
+  defineFunction(env, exports, "topk", TopK);
   defineFunction(env, exports, "reduce", ReduceOp);
   defineFunction(env, exports, "argReduce", ArgReduce);
   defineFunction(env, exports, "softmax", Softmax);

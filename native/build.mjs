@@ -32,6 +32,16 @@ function findNodeGyp() {
   }
 }
 
+/** The first missing build tool (node-gyp needs a C++ compiler, make and Python 3), or null. */
+function missingTool() {
+  const works = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+  const cxx = process.env.CXX ?? (process.platform === 'darwin' ? 'clang++' : 'g++');
+  if (!works(cxx, ['--version']) && !works('c++', ['--version'])) return 'no C++ compiler was found (Debian/Ubuntu: apt-get install g++ make)';
+  if (process.platform !== 'win32' && !works('make', ['--version'])) return 'make was not found (Debian/Ubuntu: apt-get install make)';
+  if (!works(process.env.PYTHON ?? 'python3', ['--version'])) return 'Python 3 was not found (node-gyp needs it)';
+  return null;
+}
+
 /** Node's own headers, so node-gyp does not try to download them (offline machines). */
 function nodeDirArgs() {
   if (process.env.npm_config_nodedir) return [];
@@ -41,6 +51,8 @@ function nodeDirArgs() {
 
 try {
   if (process.env.TENSORLOOM_SKIP_NATIVE) skip('TENSORLOOM_SKIP_NATIVE is set');
+  const tool = missingTool();
+  if (tool) skip(tool);
   const blas = findBlas();
   if (!blas.ok) skip(blas.reason);
   const nodeGyp = findNodeGyp();

@@ -28,6 +28,9 @@ export const WORKSPACE_FILE_NAME = /^(?!\.)[^/\\:*?"<>|\u0000-\u001f]{1,200}\.lo
 const workspaceFile = z.string().max(220).regex(WORKSPACE_FILE_NAME, 'must be a file name ending in .loom.json, without folders');
 /** Graphs are validated by the engine's validator, which reports problems instead of refusing. */
 const anyGraph = z.unknown();
+/** Chosen by the client, so it can match progress pushes and cancel before the reply. */
+const jobId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const analysisJob = { jobId: jobId.optional() };
 
 export const RequestSchemas = {
   /** Node kinds of the registry: palette, inspector forms, docs. */
@@ -66,6 +69,38 @@ export const RequestSchemas = {
   'files.read': z.object({ name: workspaceFile }),
   /** Atomic: a reader or a crash sees the old file or the new one, never a mix. */
   'files.write': z.object({ name: workspaceFile, text: z.string().max(MAX_MESSAGE_BYTES) }),
+  /**
+   * Analyses of a trained run (see AnalysisJob below): each answers once it is done,
+   * pushes `{type: 'analysis', jobId, progress}` meanwhile, and stops on `analysis.cancel`.
+   * They work on a copy of the run's weights, so a run may keep training meanwhile.
+   */
+  'analysis.tree': z.object({ ...analysisJob, runId, method: z.enum(['exact', 'cnet']), limit: z.number().int().min(1).max(200000).optional() }),
+  'analysis.landscape': z.object({
+    ...analysisJob,
+    runId,
+    kind: z.enum(['1d', '2d']),
+    /** Points per axis (odd puts the trained weights on the grid). */
+    grid: z.number().int().min(3).max(101).optional(),
+    /** The axes span [−range, range]; for the training path, its extent when left out. */
+    range: z.number().positive().max(1000).optional(),
+    directions: z.enum(['random', 'trajectory']).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    /** Sharpness radius measured beside the landscape. */
+    rho: z.number().positive().max(100).optional(),
+    /** Examples of the training split evaluated (the first ones); default 10,000. */
+    samples: z.number().int().min(1).max(10_000_000).optional(),
+  }),
+  'analysis.sharpness': z.object({ ...analysisJob, runId, rho: z.number().positive().max(100), steps: z.number().int().min(0).max(100).optional(), samples: z.number().int().min(1).max(10_000_000).optional() }),
+  /** 1-D slices of several runs along the same seeded direction (filter-normalised to each), with their sharpness. */
+  'analysis.compare': z.object({
+    ...analysisJob,
+    runIds: z.array(runId).min(2).max(4),
+    points: z.number().int().min(3).max(201).optional(),
+    range: z.number().positive().max(1000).optional(),
+    rho: z.number().positive().max(100).optional(),
+    samples: z.number().int().min(1).max(10_000_000).optional(),
+  }),
+  'analysis.cancel': z.object({ jobId }),
 } as const;
 
 export type Method = keyof typeof RequestSchemas;
@@ -176,6 +211,126 @@ export interface EngineInfo {
   version: string;
 }
 
+/** One node of a decision tree as the panel draws it (ids refer to other nodes of the list). */
+export interface TreeWireNode {
+  id: number;
+  parent: number | null;
+  depth: number;
+  kind: 'split' | 'leaf';
+  /** Training examples that reach the node, and the network's predicted class among them. */
+  samples: number;
+  classCounts: number[];
+  /** Split: the test on the input, e.g. `0.83·x0 − 1.2·x1 + 0.4 > 0`; `yes` holds where it is true. */
+  rule?: string;
+  /** Children; null where that side was not built (the limit, or proved empty). */
+  yes?: number | null;
+  no?: number | null;
+  /** Exact tree: the hidden unit whose sign the split tests, e.g. `relu1 #3`. */
+  unit?: string;
+  /** C-Net: the univariate test on the last hidden layer, e.g. `H3 ≤ 0.52`. */
+  hidden?: string;
+  /** C-Net with several hidden layers: false where the input rule holds in one activation region only. */
+  exact?: boolean;
+  /** Leaf: the predicted class. */
+  class?: number;
+  /** Exact-tree leaf on few inputs: its linear model, one affine function per output. */
+  model?: string[];
+}
+
+/** A leaf's region of a 2-D input plane, clipped to the plotted box. */
+export interface TreeRegion {
+  leaf: number;
+  class: number;
+  polygon: [number, number][];
+}
+
+export interface TreeAnalysis {
+  method: 'exact' | 'cnet';
+  /** Share of the sample where the tree predicts what the network predicts (0 to 1). */
+  fidelity: number;
+  fidelitySamples: number;
+  /** Test accuracy of the tree and of the network (classification). */
+  accuracy: number | null;
+  networkAccuracy: number | null;
+  size: number;
+  depth: number;
+  regions: number;
+  inputDim: number;
+  featureNames: string[];
+  classNames: string[];
+  root: number | null;
+  /** The tree, breadth first; for big trees only its top part (see `summary`). */
+  nodes: TreeWireNode[];
+  /** Root-to-leaf rules as text; for big trees the first ones (`rulesTotal` counts all). */
+  rules: { leaf: number; conditions: string[]; conclusion: string }[];
+  rulesTotal: number;
+  /** Why only part of the tree was sent, and how to get all of it. */
+  summary?: string;
+  /** The node limit was reached: the tree is incomplete (the exponential-size warning is in `warning`). */
+  truncated: boolean;
+  limit: number | null;
+  warning?: string;
+  /** 2-D inputs: each leaf's region over the box the decision boundary covers. */
+  plane?: { xMin: number; xMax: number; yMin: number; yMax: number; regions: TreeRegion[]; approximate: boolean };
+  exact?: { complete: boolean; coverage: number; addedOnDemand: number; regionBound: number | null; hiddenUnits: number; lp: { used: boolean; checks: number; pruned: number } };
+  cnet?: { trainFidelity: number; inputRuleFidelity: number; hiddenLayer: { nodeId: string; width: number }; exactRules: boolean };
+  elapsedMs: number;
+}
+
+/** Sharpness as the SAM article defines it: max over ‖ε‖₂ ≤ ρ of L(w + ε) − L(w), two estimates. */
+export interface SharpnessInfo {
+  rho: number;
+  /** L(w) and ‖∇L(w)‖₂. */
+  loss: number;
+  gradNorm: number;
+  /** At the article's first-order step ε̂ = ρ·g/‖g‖. */
+  firstOrder: number;
+  /** Best point of a few steps of projected gradient ascent (≥ firstOrder). */
+  ascent: number;
+  ascentPath: number[];
+}
+
+interface LandscapeCommon {
+  directions: 'random' | 'trajectory';
+  split: 'train' | 'test';
+  /** Examples the losses are averaged over, and how many the split has. */
+  samples: number;
+  splitSize: number;
+  /** L(w): the loss at the trained weights. */
+  centerLoss: number;
+  sharpness?: SharpnessInfo;
+  /** The run was still training: its weights as they were at this step. */
+  trainingStep?: number;
+  elapsedMs: number;
+}
+
+export interface Landscape2D extends LandscapeCommon {
+  kind: '2d';
+  xs: number[];
+  ys: number[];
+  /** grid[j][i] = L(w + xs[i]·d₁ + ys[j]·d₂): rows follow ys. */
+  grid: number[][];
+  min: { x: number; y: number; loss: number };
+  /** Training path: each snapshot's coordinates, and the share of its variance along each axis. */
+  path?: { x: number; y: number }[];
+  explained?: [number, number];
+}
+
+export interface Landscape1D extends LandscapeCommon {
+  kind: '1d';
+  /** losses[i] = L(w + alphas[i]·d). */
+  alphas: number[];
+  losses: number[];
+  explained?: number;
+}
+
+export type LandscapeAnalysis = Landscape1D | Landscape2D;
+
+export interface CompareAnalysis {
+  alphas: number[];
+  runs: { runId: string; centerLoss: number; losses: number[]; samples: number; sharpness?: SharpnessInfo }[];
+}
+
 export interface Responses {
   'kinds.list': NodeKindInfo[];
   'datasets.list': DatasetInfo[];
@@ -197,6 +352,11 @@ export interface Responses {
   'files.list': { workspace: string; files: WorkspaceFile[] };
   'files.read': { name: string; text: string };
   'files.write': { name: string; saved: boolean };
+  'analysis.tree': TreeAnalysis;
+  'analysis.landscape': LandscapeAnalysis;
+  'analysis.sharpness': SharpnessInfo;
+  'analysis.compare': CompareAnalysis;
+  'analysis.cancel': { cancelled: boolean };
 }
 
 export interface WorkspaceFile {
@@ -223,7 +383,25 @@ export interface EnginePush {
   message: string;
 }
 
-export type Push = TrainPush | EnginePush;
+/** Pushed while an analysis runs (at most ~10 a second per job). */
+export interface AnalysisPush {
+  type: 'analysis';
+  jobId: string;
+  progress: AnalysisProgressInfo;
+}
+
+export interface AnalysisProgressInfo {
+  /** What is being computed: 'tree', 'centre', 'grid', 'slice', 'sharpness'. */
+  phase: string;
+  done: number;
+  total: number;
+  /** Share of the whole job done, 0 to 1 (null when unknown, e.g. while a tree is built). */
+  fraction: number | null;
+  /** Which run, when several are compared. */
+  runId?: string;
+}
+
+export type Push = TrainPush | EnginePush | AnalysisPush;
 
 export const ResponseSchema = z.union([
   z.object({ id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
@@ -233,6 +411,11 @@ export const ResponseSchema = z.union([
 export const PushSchema = z.union([
   z.object({ type: z.literal('train'), runId: z.string(), event: z.object({ event: z.string() }).passthrough() }),
   z.object({ type: z.literal('engine'), state: z.enum(['crashed', 'restarted']), message: z.string() }),
+  z.object({
+    type: z.literal('analysis'),
+    jobId: z.string(),
+    progress: z.object({ phase: z.string(), done: z.number(), total: z.number(), fraction: z.number().min(0).max(1).nullable(), runId: z.string().optional() }),
+  }),
 ]);
 
 /** Checks a request's method and params; returns an error message instead of throwing. */

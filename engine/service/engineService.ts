@@ -27,6 +27,7 @@ import { confinedDescribe } from './dataPaths.js';
 import { packageRoot } from './paths.js';
 import { RecoveryStore } from './recovery.js';
 import { RunManager } from './runs.js';
+import { AnalysisJobs } from './analysisJobs.js';
 import { ServiceError } from './serviceError.js';
 import { listTemplates, getTemplate } from './templates.js';
 import { StepThrottle, DEFAULT_STEP_RATE } from './throttle.js';
@@ -67,6 +68,7 @@ export class EngineService {
   private readonly workspace: Workspace;
   private readonly throttle: StepThrottle;
   private readonly handlers: Handlers;
+  private readonly analysis: AnalysisJobs;
 
   constructor(private options: EngineServiceOptions) {
     this.cache = new DatasetCache(options.workspaceDir);
@@ -77,12 +79,16 @@ export class EngineService {
       if (event.event === 'done' || event.event === 'error') this.throttle.forget(runId);
     }, options.stepRate ?? DEFAULT_STEP_RATE);
     this.runs = new RunManager({
-      emit: (runId, event) => this.throttle.push(runId, event),
+      emit: (runId, event) => {
+        this.analysis.observeTraining(runId, event);
+        this.throttle.push(runId, event);
+      },
       data: this.cache,
       baseDir: options.workspaceDir,
       describe: this.describe,
       onTick: options.onTrainingTick,
     });
+    this.analysis = new AnalysisJobs({ trained: (id) => this.runs.trained(id), status: (id) => this.runs.status(id), describe: this.describe, push: options.push });
     this.handlers = this.createHandlers();
   }
 
@@ -111,6 +117,7 @@ export class EngineService {
   }
 
   async dispose(): Promise<void> {
+    this.analysis.dispose();
     await this.runs.dispose();
     this.throttle.dispose();
     this.cache.clear();
@@ -183,6 +190,11 @@ export class EngineService {
         await this.workspace.write(name, text);
         return { result: { name, saved: true } };
       },
+      'analysis.tree': async (p) => ({ result: await this.analysis.tree(p) }),
+      'analysis.landscape': async (p) => ({ result: await this.analysis.landscape(p) }),
+      'analysis.sharpness': async (p) => ({ result: await this.analysis.sharpness(p) }),
+      'analysis.compare': async (p) => ({ result: await this.analysis.compare(p) }),
+      'analysis.cancel': ({ jobId }) => ({ result: { cancelled: this.analysis.cancel(jobId) } }),
     };
   }
 

@@ -4,13 +4,23 @@
 
 namespace tl {
 
-static napi_ref scratchRef = nullptr;
-static int32_t* scratchData = nullptr;
-static size_t scratchLength = 0;
+// Per-environment state (one per thread that loads the addon).
+struct Instance {
+  napi_ref scratchRef = nullptr;
+  int32_t* scratchData = nullptr;
+  size_t scratchLength = 0;
+};
 
-int32_t* scratch(size_t* length) {
-  *length = scratchLength;
-  return scratchData;
+static Instance* instance(napi_env env) {
+  void* data = nullptr;
+  napi_get_instance_data(env, &data);
+  return static_cast<Instance*>(data);
+}
+
+int32_t* scratch(napi_env env, size_t* length) {
+  Instance* in = instance(env);
+  *length = in ? in->scratchLength : 0;
+  return in ? in->scratchData : nullptr;
 }
 
 napi_value number(napi_env env, double v) {
@@ -42,10 +52,12 @@ static napi_value SetScratch(napi_env env, napi_callback_info info) {
   size_t len = 0;
   int32_t* data = a.i32(0, &len);
   TL_CHECK(env, data != nullptr, "setScratch expects an Int32Array");
-  if (scratchRef) napi_delete_reference(env, scratchRef);
-  napi_create_reference(env, a.argv[0], 1, &scratchRef);
-  scratchData = data;
-  scratchLength = len;
+  Instance* in = instance(env);
+  TL_CHECK(env, in != nullptr, "setScratch: the addon has no instance data");
+  if (in->scratchRef) napi_delete_reference(env, in->scratchRef);
+  napi_create_reference(env, a.argv[0], 1, &in->scratchRef);
+  in->scratchData = data;
+  in->scratchLength = len;
   return nullptr;
 }
 
@@ -65,7 +77,14 @@ static napi_value BlasInfo(napi_env env, napi_callback_info) {
 
 }  // namespace tl
 
+static void freeInstance(napi_env env, void* data, void*) {
+  tl::Instance* in = static_cast<tl::Instance*>(data);
+  if (in->scratchRef) napi_delete_reference(env, in->scratchRef);
+  delete in;
+}
+
 NAPI_MODULE_INIT() {
+  napi_set_instance_data(env, new tl::Instance(), freeInstance, nullptr);
   tl::defineFunction(env, exports, "setScratch", tl::SetScratch);
   tl::defineFunction(env, exports, "setThreads", tl::SetThreads);
   tl::defineFunction(env, exports, "blasInfo", tl::BlasInfo);

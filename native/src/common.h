@@ -5,6 +5,14 @@
 #include <cstddef>
 #include <cstdint>
 
+// Hot loops get an AVX2 clone next to the baseline one, picked at load time by the CPU
+// (GCC on x86-64 Linux). The addon is built where it runs, but may be copied to an older CPU.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define TL_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TL_CLONES
+#endif
+
 namespace tl {
 
 // Throws a JS Error and makes the caller return nullptr (the N-API convention).
@@ -64,8 +72,9 @@ struct Args {
 
 napi_value number(napi_env env, double v);
 
-// Shapes and permutations travel in this Int32Array, set once by setScratch().
-int32_t* scratch(size_t* length);
+// Shapes and permutations travel in this Int32Array, set once by setScratch(). It belongs
+// to the calling environment: the addon may be loaded by several worker threads.
+int32_t* scratch(napi_env env, size_t* length);
 
 // Registration of each module's functions on the exports object.
 void defineMatmul(napi_env env, napi_value exports);

@@ -90,9 +90,9 @@ struct BroadcastPlan {
   int64_t sb[8];
 };
 
-static bool planBroadcast(BroadcastPlan& p, size_t aLen, size_t bLen, size_t outLen) {
+static bool planBroadcast(napi_env env, BroadcastPlan& p, size_t aLen, size_t bLen, size_t outLen) {
   size_t sl;
-  const int32_t* s = scratch(&sl);
+  const int32_t* s = scratch(env, &sl);
   if (!s || sl < 1) return false;
   const int rank = s[0];
   if (rank < 0 || rank > 8 || sl < static_cast<size_t>(1 + 3 * rank)) return false;
@@ -194,7 +194,7 @@ static napi_value BinaryOp(napi_env env, napi_callback_info info) {
   TL_CHECK(env, A && B && out, "binary expects Float32Arrays a, b, out");
   TL_CHECK(env, op >= 0 && op < B_COUNT, "binary: unknown op");
   BroadcastPlan p;
-  TL_CHECK(env, planBroadcast(p, an, bn, on), "binary: shapes do not broadcast or arrays are too small");
+  TL_CHECK(env, planBroadcast(env, p, an, bn, on), "binary: shapes do not broadcast or arrays are too small");
   switch (op) {
     case B_ADD: broadcastLoop(p, A, B, out, [](float x, float y) { return x + y; }); break;
     case B_SUB: broadcastLoop(p, A, B, out, [](float x, float y) { return x - y; }); break;
@@ -244,7 +244,7 @@ static napi_value BinaryTyped(napi_env env, napi_callback_info info) {
     const int32_t* B = a.i32(3, &bn);
     int32_t* out = a.i32(4, &on);
     TL_CHECK(env, A && B && out, "binaryTyped: int ops take Int32Arrays");
-    TL_CHECK(env, planBroadcast(p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
+    TL_CHECK(env, planBroadcast(env, p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
     switch (op) {
       case 0: broadcastLoop(p, A, B, out, wrapAdd); break;
       case 1: broadcastLoop(p, A, B, out, wrapSub); break;
@@ -261,14 +261,14 @@ static napi_value BinaryTyped(napi_env env, napi_callback_info info) {
     if (Af) {
       const float* Bf = a.f32(3, &bn);
       TL_CHECK(env, Bf, "binaryTyped: compare two Float32Arrays or two Int32Arrays");
-      TL_CHECK(env, planBroadcast(p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
+      TL_CHECK(env, planBroadcast(env, p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
       TL_CHECK(env, compare(op, p, Af, Bf, out), "binaryTyped: unknown comparison");
       return nullptr;
     }
     const int32_t* Ai = a.i32(2, &an);
     const int32_t* Bi = a.i32(3, &bn);
     TL_CHECK(env, Ai && Bi, "binaryTyped: compare two Float32Arrays or two Int32Arrays");
-    TL_CHECK(env, planBroadcast(p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
+    TL_CHECK(env, planBroadcast(env, p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
     TL_CHECK(env, compare(op, p, Ai, Bi, out), "binaryTyped: unknown comparison");
     return nullptr;
   }
@@ -276,7 +276,7 @@ static napi_value BinaryTyped(napi_env env, napi_callback_info info) {
   const uint8_t* B = a.array<uint8_t>(3, napi_uint8_array, &bn);
   uint8_t* out = a.array<uint8_t>(4, napi_uint8_array, &on);
   TL_CHECK(env, family == 2 && A && B && out, "binaryTyped: logic takes Uint8Arrays");
-  TL_CHECK(env, planBroadcast(p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
+  TL_CHECK(env, planBroadcast(env, p, an, bn, on), "binaryTyped: shapes do not broadcast or arrays are too small");
   if (op == 0) broadcastLoop(p, A, B, out, [](uint8_t x, uint8_t y) -> uint8_t { return x && y; });
   else broadcastLoop(p, A, B, out, [](uint8_t x, uint8_t y) -> uint8_t { return x || y; });
   return nullptr;

@@ -19,7 +19,7 @@ static napi_value Transpose(napi_env env, napi_callback_info info) {
   const uint32_t* x = words(a, 0, &xn);
   uint32_t* out = words(a, 1, &on);
   TL_CHECK(env, x && out, "transpose expects two 4-byte typed arrays");
-  const int32_t* s = scratch(&sl);
+  const int32_t* s = scratch(env, &sl);
   TL_CHECK(env, s && sl >= 1 && s[0] >= 0 && s[0] <= 8 && sl >= static_cast<size_t>(1 + 2 * s[0]), "transpose: bad scratch");
   const int rank = s[0];
   const int32_t* dims = s + 1;

@@ -8,7 +8,7 @@
 namespace tl {
 
 template <int Decay>  // 0: none, 1: L2 added to the gradient (Adam), 2: decoupled (AdamW)
-static void adamLoop(size_t n, const float* __restrict w, const float* __restrict g, const float* __restrict m,
+static inline __attribute__((always_inline)) void adamLoop(size_t n, const float* __restrict w, const float* __restrict g, const float* __restrict m,
                      const float* __restrict v, float* __restrict wOut, float* __restrict mOut, float* __restrict vOut,
                      float stepSize, float beta1, float oneMinusB1, float beta2, float oneMinusB2, float bc2Sqrt, float eps,
                      float wd, float decay) {
@@ -24,6 +24,15 @@ static void adamLoop(size_t n, const float* __restrict w, const float* __restric
     vOut[i] = vi;
     wOut[i] = base - (mi / denom) * stepSize;
   }
+}
+
+#define TL_ADAM_PARAMS float stepSize, float beta1, float oneMinusB1, float beta2, float oneMinusB2, float bc2Sqrt, float eps, float wd, float decay
+#define TL_ADAM_ARGS stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay
+TL_CLONES static void adamFresh(int decayMode, size_t n, const float* w, const float* g, const float* m, const float* v, float* wOut,
+                                float* mOut, float* vOut, TL_ADAM_PARAMS) {
+  if (decayMode == 0) adamLoop<0>(n, w, g, m, v, wOut, mOut, vOut, TL_ADAM_ARGS);
+  else if (decayMode == 1) adamLoop<1>(n, w, g, m, v, wOut, mOut, vOut, TL_ADAM_ARGS);
+  else adamLoop<2>(n, w, g, m, v, wOut, mOut, vOut, TL_ADAM_ARGS);
 }
 
 // adam(w, g, m, v, wOut, mOut, vOut, stepSize, beta1, beta2, bc2Sqrt, eps, weightDecay, lr, decoupled)
@@ -54,17 +63,12 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   const float oneMinusB2 = static_cast<float>(1.0 - a.num(9));
   const float wd = static_cast<float>(wdD);
   const float decay = static_cast<float>(1.0 - lrD * wdD);
-  if (wdD == 0.0)
-    adamLoop<0>(n, w, g, m, v, wOut, mOut, vOut, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
-  else if (!decoupled)
-    adamLoop<1>(n, w, g, m, v, wOut, mOut, vOut, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
-  else
-    adamLoop<2>(n, w, g, m, v, wOut, mOut, vOut, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
+  adamFresh(wdD == 0.0 ? 0 : decoupled ? 2 : 1, n, w, g, m, v, wOut, mOut, vOut, TL_ADAM_ARGS);
   return nullptr;
 }
 
 template <int Decay>
-static void adamInPlaceLoop(size_t n, float* __restrict w, const float* __restrict g, float* __restrict m, float* __restrict v,
+static inline __attribute__((always_inline)) void adamInPlaceLoop(size_t n, float* __restrict w, const float* __restrict g, float* __restrict m, float* __restrict v,
                             float stepSize, float beta1, float oneMinusB1, float beta2, float oneMinusB2, float bc2Sqrt,
                             float eps, float wd, float decay) {
   for (size_t i = 0; i < n; i++) {
@@ -80,6 +84,12 @@ static void adamInPlaceLoop(size_t n, float* __restrict w, const float* __restri
     v[i] = vi;
     w[i] = base - (mi / denom) * stepSize;
   }
+}
+
+TL_CLONES static void adamOver(int decayMode, size_t n, float* w, const float* g, float* m, float* v, TL_ADAM_PARAMS) {
+  if (decayMode == 0) adamInPlaceLoop<0>(n, w, g, m, v, TL_ADAM_ARGS);
+  else if (decayMode == 1) adamInPlaceLoop<1>(n, w, g, m, v, TL_ADAM_ARGS);
+  else adamInPlaceLoop<2>(n, w, g, m, v, TL_ADAM_ARGS);
 }
 
 // adamInPlace(w, g, m, v, stepSize, beta1, beta2, bc2Sqrt, eps, weightDecay, lr, decoupled):
@@ -105,13 +115,25 @@ static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
   const float oneMinusB2 = static_cast<float>(1.0 - a.num(6));
   const float wd = static_cast<float>(wdD);
   const float decay = static_cast<float>(1.0 - lrD * wdD);
-  if (wdD == 0.0)
-    adamInPlaceLoop<0>(n, w, g, m, v, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
-  else if (!decoupled)
-    adamInPlaceLoop<1>(n, w, g, m, v, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
-  else
-    adamInPlaceLoop<2>(n, w, g, m, v, stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay);
+  adamOver(wdD == 0.0 ? 0 : decoupled ? 2 : 1, n, w, g, m, v, TL_ADAM_ARGS);
   return nullptr;
+}
+
+TL_CLONES static double sumOfSquares(const float* x, size_t n) {
+  // Eight double lanes (two vectors of four): float32 squares could overflow, doubles cannot.
+  typedef double v4d __attribute__((vector_size(32)));
+  v4d a = {0, 0, 0, 0}, b = {0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v4d p = {x[i], x[i + 1], x[i + 2], x[i + 3]};
+    const v4d q = {x[i + 4], x[i + 5], x[i + 6], x[i + 7]};
+    a += p * p;
+    b += q * q;
+  }
+  double rest = 0;
+  for (; i < n; i++) rest += static_cast<double>(x[i]) * x[i];
+  const v4d t = a + b;
+  return ((t[0] + t[1]) + (t[2] + t[3])) + rest;
 }
 
 // sumSquares(x): Σ x² in double (no overflow for any float32), NaN or ∞ if any entry is.
@@ -120,17 +142,7 @@ static napi_value SumSquares(napi_env env, napi_callback_info info) {
   size_t n;
   const float* x = a.f32(0, &n);
   TL_CHECK(env, x, "sumSquares expects a Float32Array");
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const double a0 = x[i], a1 = x[i + 1], a2 = x[i + 2], a3 = x[i + 3];
-    s0 += a0 * a0;
-    s1 += a1 * a1;
-    s2 += a2 * a2;
-    s3 += a3 * a3;
-  }
-  for (; i < n; i++) s0 += static_cast<double>(x[i]) * x[i];
-  return number(env, (s0 + s1) + (s2 + s3));
+  return number(env, sumOfSquares(x, n));
 }
 
 void defineOptimizer(napi_env env, napi_value exports) {

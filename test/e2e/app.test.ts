@@ -101,6 +101,10 @@ describe('Tensorloom in the browser', () => {
     expect(await problemCount()).toBeGreaterThan(0);
     await screenshot(page, 'shape-error');
 
+    // The problems list names the node; clicking the problem selects it.
+    await page.getByTestId('problem-item').filter({ hasText: 'linear1' }).first().click();
+    await poll(() => page.getByTestId('inspector').locator('#node-id').inputValue()).toBe('linear1');
+
     await page.mouse.click(700, 700);
     await page.keyboard.press('Control+Z');
     await poll(() => node.getAttribute('data-errors')).toBe('0');
@@ -218,6 +222,13 @@ describe('Tensorloom in the browser', () => {
     await page.keyboard.press('Control+Z');
     await poll(async () => (await graph()).nodes.find((n: { id: string }) => n.id === 'linear1').params.units).toBe(64);
     await poll(text).toContain('"units":64');
+
+    // The generated PyTorch module, read-only, beside the JSON.
+    await page.getByTestId('tab-pytorch').click();
+    const pytorch = page.getByTestId('export-pytorch');
+    await poll(() => pytorch.locator('.export-view__bar').textContent(), 20_000).toMatch(/\.py · initial weights/);
+    await poll(async () => (await pytorch.locator('.view-lines').textContent()) ?? '').toMatch(/\S/);
+    await screenshot(page, 'code-pytorch');
     await page.getByTestId('code-toggle').click();
   });
 

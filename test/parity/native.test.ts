@@ -153,6 +153,45 @@ describe.skipIf(!built)('native kernels match the cpu backend', () => {
     });
   });
 
+  it('int32 arithmetic, comparisons and logic with broadcasting, into int32 and bool', async () => {
+    await expectParity(() => {
+      const ai = tf.tensor2d([[1, -2, 3], [2147483647, 0, -7]], undefined, 'int32');
+      const bi = tf.tensor1d([1, 5, -7], 'int32');
+      const af = tf.tensor2d([[1, NaN, 3], [0.5, 0, -7]]);
+      const bf = tf.tensor2d([[1], [0]]);
+      const cmp = (a: tf.Tensor, b: tf.Tensor) => [tf.equal(a, b), tf.notEqual(a, b), tf.less(a, b), tf.lessEqual(a, b), tf.greater(a, b), tf.greaterEqual(a, b)];
+      const p = tf.greater(af, 0);
+      const q = tf.tensor1d([true, false, true], 'bool');
+      return [tf.add(ai, bi), tf.sub(ai, bi), tf.maximum(ai, bi), tf.minimum(ai, bi), ...cmp(ai, bi), ...cmp(af, bf), tf.logicalAnd(p, q), tf.logicalOr(p, q)];
+    });
+  });
+
+  it('casts int32 and bool to real float32 data, and back', async () => {
+    await expectParity(() => {
+      const i = tf.tensor1d([3, -1, 0, 7], 'int32');
+      const b = tf.greater(i, 0);
+      return [tf.cast(i, 'float32'), tf.cast(b, 'float32'), tf.mul(tf.cast(i, 'float32'), 0.5), tf.cast(tf.tensor1d([1.7, -2.2]), 'int32'), tf.cast(i, 'bool')];
+    });
+  });
+
+  it('topk: largest first, equal values in index order; unsorted goes to the cpu kernel', async () => {
+    await expectParity(() => {
+      const x = tf.concat([rnd([5, 30], 90), tf.tensor2d([[2, 7, 7, 1, 7, 0, ...Array(24).fill(-1)]])], 0);
+      const small = tf.topk(x, 3);
+      const large = tf.topk(x, 20);
+      const unsorted = tf.topk(x, 4, false);
+      return [small.values, small.indices, large.values, large.indices, unsorted.values, unsorted.indices];
+    });
+  });
+
+  it('int32 and bool reductions over any contiguous axes', async () => {
+    await expectParity(() => {
+      const i = tf.cast(tf.mul(rnd([3, 4, 5], 91), 10), 'int32');
+      const oneHot = tf.oneHot(tf.tensor2d([[1, 3], [0, 1]], undefined, 'int32'), 4);
+      return [tf.sum(i, 1), tf.max(i, [1, 2]), tf.min(i, 0, true), tf.prod(tf.clipByValue(i, -2, 2), 2), tf.sum(oneHot, 1), tf.sum(tf.greater(i, 0), 2), tf.sum(i, [0, 2])];
+    });
+  });
+
   it('every native unary op agrees on negative, zero, positive and NaN inputs', async () => {
     const values = [-3.5, -1, -0.25, 0, 0.25, 1, 2.5, 40, NaN];
     await expectParity(() => {

@@ -19,6 +19,9 @@ export interface NativeAddon {
   ): void;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number, beta: number): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** family 0: int32 arithmetic; 1: comparisons into 0/1 bytes; 2: logic on 0/1 bytes. */
+  binaryTyped(family: number, op: number, a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array, out: Int32Array | Uint8Array): void;
+  topk(x: Float32Array, values: Float32Array, indices: Int32Array, rows: number, cols: number, k: number): void;
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, n: number, inner: number): void;
   argReduce(op: number, x: Float32Array, out: Int32Array, outer: number, n: number, inner: number): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
@@ -37,25 +40,45 @@ export interface NativeAddon {
   readonly activations: string[];
   readonly unaryOps: string[];
   readonly binaryOps: string[];
+  readonly intOps: string[];
+  readonly compareOps: string[];
+  readonly logicalOps: string[];
   readonly reduceOps: string[];
   readonly argReduceOps: string[];
 }
 
-/** Where native/build.mjs puts the addon, from this file (engine/backend/native/). */
-export const ADDON_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../native/build/Release/tensorloom_native.node');
+const BUILT = path.join('native', 'build', 'Release', 'tensorloom_native.node');
+
+/**
+ * Where native/build.mjs put the addon: TENSORLOOM_NATIVE_ADDON when set, else the first
+ * native/build/Release found going up from this module, which finds it from the sources
+ * (engine/backend/native/) and from a bundle (dist-electron/) alike.
+ */
+export function addonPath(): string {
+  const explicit = process.env.TENSORLOOM_NATIVE_ADDON;
+  if (explicit) return path.resolve(explicit);
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 6; up++) {
+    const candidate = path.join(dir, BUILT);
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..', BUILT);
+}
 
 let loaded: NativeAddon | null = null;
 
 /** Loads the addon once; throws an Error whose message says why it is not available. */
 export function loadAddon(): NativeAddon {
   if (loaded) return loaded;
-  if (!existsSync(ADDON_PATH)) {
+  const file = addonPath();
+  if (!existsSync(file)) {
     throw new Error(
       'the native addon is not built (it needs a C++ compiler and OpenBLAS at install: apt-get install libopenblas-dev, then node native/build.mjs; see native/build.log)',
     );
   }
   try {
-    loaded = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+    loaded = createRequire(import.meta.url)(file) as NativeAddon;
   } catch (err) {
     throw new Error(`the native addon does not load: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -64,5 +87,5 @@ export function loadAddon(): NativeAddon {
 
 /** True when the addon file exists (it may still fail to load). */
 export function addonBuilt(): boolean {
-  return existsSync(ADDON_PATH);
+  return existsSync(addonPath());
 }

@@ -13,6 +13,9 @@ export interface NativeContext {
   code: {
     unary: Map<string, number>;
     binary: Map<string, number>;
+    int: Map<string, number>;
+    compare: Map<string, number>;
+    logical: Map<string, number>;
     reduce: Map<string, number>;
     argReduce: Map<string, number>;
     activation: Map<string, number>;
@@ -30,6 +33,9 @@ export function createContext(addon: NativeAddon): NativeContext {
     code: {
       unary: codes(addon.unaryOps),
       binary: codes(addon.binaryOps),
+      int: codes(addon.intOps),
+      compare: codes(addon.compareOps),
+      logical: codes(addon.logicalOps),
       reduce: codes(addon.reduceOps),
       argReduce: codes(addon.argReduceOps),
       activation: codes(addon.activations),
@@ -63,7 +69,7 @@ export function allocFloat32(backend: Backend, n: number): Float32Array {
   return new Float32Array(bytes.buffer, bytes.byteOffset, n);
 }
 
-export function output(backend: Backend, shape: number[], data: Float32Array | Int32Array, dtype: tf.DataType = 'float32'): TensorInfo {
+export function output(backend: Backend, shape: number[], data: Float32Array | Int32Array | Uint8Array, dtype: tf.DataType = 'float32'): TensorInfo {
   return backend.makeTensorInfo(shape, dtype, data);
 }
 

@@ -1,5 +1,5 @@
 import { tf } from '../../tf.js';
-import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, floats, isFloat, output, sizeOf } from './context.js';
+import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, floats, isFloat, output, sizeOf, values } from './context.js';
 
 /**
  * Sum, Mean, Max, Min, Prod, ArgMax, ArgMin over one contiguous run of axes (any
@@ -17,7 +17,12 @@ export function reduceKernels(ctx: NativeContext): KernelConfig[] {
         const backend = args.backend as Backend;
         const { x } = args.inputs as { x: TensorInfo };
         const attrs = args.attrs as { axis?: number | number[]; reductionIndices?: number | number[]; keepDims?: boolean };
-        const plan = isFloat(backend, x) ? planAxes(x.shape, name === 'Max' ? attrs.reductionIndices : attrs.axis) : null;
+        const axis = name === 'Max' ? attrs.reductionIndices : attrs.axis;
+        if (!isFloat(backend, x)) {
+          const ints = intReduction(name, backend, x, axis, attrs.keepDims ?? false);
+          return ints ?? fallback(args);
+        }
+        const plan = planAxes(x.shape, axis);
         if (!plan) return fallback(args);
         const out = allocFloat32(backend, plan.outer * plan.inner);
         ctx.addon.reduce(op, floats(backend, x), out, plan.outer, plan.n, plan.inner);
@@ -59,7 +64,61 @@ export function reduceKernels(ctx: NativeContext): KernelConfig[] {
       return output(backend, logits.shape, out);
     },
   };
-  return [...reductions, ...argReductions, softmax];
+  const topkCpu = cpuKernel('TopK');
+  const topk: KernelConfig = {
+    kernelName: 'TopK',
+    backendName: 'native',
+    kernelFunc: (args) => {
+      const backend = args.backend as Backend;
+      const { x } = args.inputs as { x: TensorInfo };
+      const { k, sorted } = args.attrs as { k: number; sorted: boolean };
+      const rank = x.shape.length;
+      // Unsorted results may come in any order; the cpu kernel's is the reference there.
+      if (!isFloat(backend, x) || rank === 0 || sorted === false) return topkCpu(args);
+      const cols = x.shape[rank - 1];
+      const data = floats(backend, x);
+      const rows = cols === 0 ? 0 : data.length / cols;
+      const vals = allocFloat32(backend, rows * k);
+      const idx = new Int32Array(rows * k);
+      ctx.addon.topk(data, vals, idx, rows, cols, k);
+      const shape = [...x.shape.slice(0, -1), k];
+      return [output(backend, shape, vals), output(backend, shape, idx, 'int32')];
+    },
+  };
+  return [...reductions, ...argReductions, softmax, topk];
+}
+
+/**
+ * Sum, Max, Min and Prod of int32 (and Sum of bool) in plain loops over [outer, n, inner]:
+ * the cpu kernels first transpose the reduced axes to the end, element by element.
+ */
+function intReduction(name: string, backend: Backend, x: TensorInfo, axis: number | number[] | undefined, keepDims: boolean): TensorInfo | null {
+  const data = values(backend, x);
+  // int32 tensors may hold a Float32Array (the cpu OneHot and Cast store them so).
+  const ints = x.dtype === 'int32' && (data instanceof Int32Array || data instanceof Float32Array);
+  const bools = x.dtype === 'bool' && data instanceof Uint8Array && name === 'Sum';
+  if (!(ints || bools) || !['Sum', 'Max', 'Min', 'Prod'].includes(name)) return null;
+  const plan = planAxes(x.shape, axis);
+  if (!plan || plan.n === 0) return null;
+  const { outer, n, inner } = plan;
+  const out = new Int32Array(outer * inner);
+  const source = data as Int32Array | Float32Array | Uint8Array;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let at = o * n * inner + i;
+      let acc = source[at];
+      for (let j = 1; j < n; j++) {
+        at += inner;
+        const v = source[at];
+        if (name === 'Sum') acc += v;
+        else if (name === 'Max') acc = v > acc ? v : acc;
+        else if (name === 'Min') acc = v < acc ? v : acc;
+        else acc *= v;
+      }
+      out[o * inner + i] = acc;
+    }
+  }
+  return output(backend, keepDims ? tf.backend_util.expandShapeToKeepDim(plan.outShape, plan.axes) : plan.outShape, out, 'int32');
 }
 
 interface AxesPlan {

@@ -6,6 +6,7 @@ import { resolveTheme } from '../view/viewStore.js';
 import { graphJsonSchema } from './graphJsonSchema.js';
 import { monaco } from './monacoSetup.js';
 import { problemMarkers } from './problemMarkers.js';
+import { ExportView, type ExportTarget } from './ExportView.js';
 
 const MODEL_URI = 'inmemory://tensorloom/graph.loom.json';
 const SCHEMA_URI = 'tensorloom://schemas/graph.json';
@@ -21,7 +22,7 @@ export default function CodeView() {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const [status, setStatus] = useState<{ tone: 'ok' | 'error'; text: string }>({ tone: 'ok', text: 'In sync with the canvas' });
-  const [tab, setTab] = useState<'json' | 'pytorch'>('json');
+  const [tab, setTab] = useState<'json' | ExportTarget>('json');
   const kinds = useEngineState((s) => s.kinds);
   const datasets = useEngineState((s) => s.datasets);
   const problems = useValidation((s) => s.view?.problems);
@@ -42,8 +43,10 @@ export default function CodeView() {
       tabSize: 2,
       scrollBeyondLastLine: false,
       fixedOverflowWidgets: true,
+      // Long descriptions wrap; identifiers like "tensorloom.graph" do not break at the dot.
       wordWrap: 'on',
       wrappingIndent: 'indent',
+      wordWrapBreakAfterCharacters: ' \t})]?|&,;',
       renderLineHighlight: 'line',
       folding: true,
       stickyScroll: { enabled: false },
@@ -140,19 +143,18 @@ export default function CodeView() {
         <button role="tab" aria-selected={tab === 'json'} className={tab === 'json' ? 'is-active' : ''} onClick={() => setTab('json')}>
           graph.loom.json
         </button>
-        <button role="tab" aria-selected={tab === 'pytorch'} className={tab === 'pytorch' ? 'is-active' : ''} onClick={() => setTab('pytorch')}>
-          PyTorch (read-only)
+        <button role="tab" aria-selected={tab === 'pytorch'} className={tab === 'pytorch' ? 'is-active' : ''} data-testid="tab-pytorch" onClick={() => setTab('pytorch')}>
+          PyTorch
+        </button>
+        <button role="tab" aria-selected={tab === 'tfjs'} className={tab === 'tfjs' ? 'is-active' : ''} data-testid="tab-tfjs" onClick={() => setTab('tfjs')}>
+          TF.js
         </button>
         <button className="code-view__close" title="Hide the code view (Ctrl+E)" onClick={() => app.view.setState({ showCode: false })}>
           ×
         </button>
       </div>
       <div className="code-view__editor" ref={host} style={{ display: tab === 'json' ? 'block' : 'none' }} />
-      {tab === 'pytorch' && (
-        <div className="code-view__notice">
-          <p className="notice">Generated PyTorch code is not available from this engine yet: the engine protocol has no export method.</p>
-        </div>
-      )}
+      {tab !== 'json' && <ExportView key={tab} target={tab} />}
       {tab === 'json' && <div className={`code-view__status is-${status.tone}`}>{status.text}</div>}
     </div>
   );

@@ -70,7 +70,7 @@ export function InspectionPanel({ nodeId }: { nodeId: string }) {
           )}
           {Object.entries(result.weights).map(([name, w]) => (
             <div key={name} className="inspection__weight">
-              <Heatmap label={`weight ${name}`} values={w.values} shape={w.shape} />
+              <Heatmap label={`weight ${name}${w.truncated ? ` (first ${w.values.length.toLocaleString()} values)` : ""}`} values={w.values} shape={w.truncated ? shownRows(w.shape, w.values.length) : w.shape} />
               <Histogram label={`${name} values`} counts={w.histogram.counts} min={w.histogram.min} max={w.histogram.max} />
             </div>
           ))}
@@ -80,4 +80,10 @@ export function InspectionPanel({ nodeId }: { nodeId: string }) {
       {!result?.routing && liveRouting && <Histogram label="tokens per expert (latest step)" counts={liveRouting} labels={liveRouting.map((_, i) => `expert ${i}`)} />}
     </section>
   );
+}
+
+/** A cut-off weight shows the whole rows it has: [rows that fit, last axis]. */
+function shownRows(shape: number[], count: number): number[] {
+  const cols = shape[shape.length - 1] ?? 1;
+  return [Math.max(1, Math.floor(count / cols)), cols];
 }

@@ -20,8 +20,8 @@ export function StatusBar() {
   const pending = useValidation((s) => s.pending);
   const selected = useView((s) => s.selectedNodes.size);
   const nodes = useDoc((s) => s.graph.nodes.length);
-  // The engine's own label is the longer one ("native (C++ and BLAS)"); a run names it briefly.
-  const backend = runBackend && info?.backend?.startsWith(runBackend) ? info.backend : (runBackend ?? info?.backend ?? null);
+  // A run names its backend by id ("wasm"); engine.info has the label for it ("WebAssembly (SIMD)").
+  const backend = runBackend && (runBackend === info?.backendName || info?.backend?.startsWith(runBackend)) ? info!.backend : (runBackend ?? info?.backend ?? null);
   const skipped = info?.backendSkipped ?? [];
   const backendTitle = skipped.length ? `Not used:\n${skipped.map((s) => `${s.name}: ${s.reason}`).join('\n')}` : 'The TensorFlow.js backend the engine trains with';
   return (

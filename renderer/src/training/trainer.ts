@@ -97,7 +97,7 @@ export function createTrainer(engine: Engine, options: TrainerOptions): Trainer 
   };
   const unsubscribe = engine.client.onPush((push) => {
     if (push.type === 'train') handle(push);
-    else if (push.state === 'crashed') lost(`The engine stopped while training (${push.message}). It restarts by itself; train again when it is back.`);
+    else if (push.type === 'engine' && push.state === 'crashed') lost(`The engine stopped while training (${push.message}). It restarts by itself; train again when it is back.`);
   });
   // The server stops the runs of a connection that went away.
   const unwatch = engine.store.subscribe((s, prev) => {

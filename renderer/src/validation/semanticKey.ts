@@ -7,3 +7,8 @@ import type { Graph } from '../../../engine/graph/schema.js';
 export function semanticKey(graph: Graph): string {
   return JSON.stringify([graph.dataset, graph.training ?? null, graph.nodes.map((n) => [n.id, n.type, n.params ?? null]), graph.edges]);
 }
+
+/** What trained weights depend on: the nodes, their params and the edges (not data or training settings). */
+export function modelKey(graph: Graph): string {
+  return JSON.stringify([graph.nodes.map((n) => [n.id, n.type, n.params ?? null]), graph.edges]);
+}

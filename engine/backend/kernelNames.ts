@@ -15,3 +15,13 @@ export const GROUPED_WEIGHT_GRAD = 'TensorloomGroupedWeightGrad';
 
 /** db[e] = Σ dy[rows of e]. Inputs {dy: [T, M]}; attrs {sizes}. Out: [E, M]. */
 export const GROUPED_ROW_SUM = 'TensorloomGroupedRowSum';
+
+/**
+ * A sparsely dispatched mixture of ReLU MLP experts in one kernel (and one gradient):
+ *   out[t] = Σ over assignments j of token t: g_j · (relu(x[t]·w1[e] + b1[e])·w2[e] + b2[e])
+ * where assignment j sends token rows[j] to expert e (assignments grouped by expert,
+ * sizes[e] per expert) with gate g_j = gates.flat[gateIndex[j]].
+ * Inputs {x: [N, D], gates: [N, E], w1: [E, D, H], b1: [E, H], w2: [E, H, U], b2: [E, U],
+ * rows: int32 [A], gateIndex: int32 [A]}; attrs {sizes}. Out: [N, U].
+ */
+export const MOE_EXPERTS = 'TensorloomMoEExperts';

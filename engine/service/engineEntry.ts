@@ -1,6 +1,6 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Response } from '../protocol/messages.js';
-import type { EngineConfig, EngineToHost, HostToEngine } from './engineChannel.js';
+import { checkHostToEngine, type EngineConfig, type EngineToHost } from './engineChannel.js';
 import { EngineService } from './engineService.js';
 
 /**
@@ -17,22 +17,29 @@ const service = new EngineService({
   ...config,
   push: (push) => post({ kind: 'push', push }),
   onTrainingTick: () => {
-    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) receive(m.message as HostToEngine);
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) receive(m.message);
   },
 });
 
-function receive(message: HostToEngine): void {
+function receive(raw: unknown): void {
+  const checked = checkHostToEngine(raw);
+  if (!checked.ok) {
+    // Refused before the service sees it, and the host is told; a request number also
+    // gets its error reply, so whoever sent it is not left waiting.
+    post({ kind: 'refused', message: checked.reason.slice(0, 2000) });
+    if (checked.seq !== null) post({ kind: 'response', seq: checked.seq, response: { id: -1, ok: false, error: { code: 'bad-request', message: checked.reason } } });
+    return;
+  }
+  const message = checked.message;
   if (message.kind === 'crash') {
     setImmediate(() => {
       throw new Error('crash requested by a test');
     });
     return;
   }
-  if (message.kind === 'request') {
-    const { seq } = message;
-    void service.handle(message.message, (response: Response) => post({ kind: 'response', seq, response }));
-  }
+  const { seq } = message;
+  void service.handle(message.message, (response: Response) => post({ kind: 'response', seq, response }));
 }
 
-port.on('message', (message: HostToEngine) => receive(message));
+port.on('message', (message: unknown) => receive(message));
 post({ kind: 'ready' });

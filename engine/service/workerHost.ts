@@ -2,8 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { MessageChannel } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { PushSchema, ResponseSchema, type Push, type Response } from '../protocol/messages.js';
-import type { EngineConfig, EngineToHost, HostToEngine } from './engineChannel.js';
+import type { Push, Response } from '../protocol/messages.js';
+import { checkEngineToHost, type EngineConfig, type HostToEngine } from './engineChannel.js';
 
 /** A started engine: a worker thread, or in Electron possibly another process. */
 export interface EngineChannel {
@@ -22,14 +22,17 @@ export interface EngineHostOptions {
   /** Crashes within `crashWindowMs` after which the engine is not restarted. */
   maxCrashes?: number;
   crashWindowMs?: number;
+  /** Told of every malformed message refused on this channel, in either direction (default: stderr). */
+  onRefused?(reason: string): void;
 }
 
 /**
  * Runs the engine off the caller's thread and keeps it running: requests go to the
  * engine and come back as replies; pushes are passed on. When the engine dies, every
  * request in flight is answered with an error, `{type:'engine', state:'crashed'}` is
- * pushed, and a new engine is started (`state:'restarted'` once it is ready). Replies
- * and pushes from the engine are checked against the protocol before anyone sees them.
+ * pushed, and a new engine is started (`state:'restarted'` once it is ready); requests
+ * sent meanwhile wait for it. Everything from the engine is checked against the
+ * channel's schema before anyone sees it; the engine checks what it is sent likewise.
  */
 export class EngineHost {
   private channel!: EngineChannel;
@@ -39,6 +42,10 @@ export class EngineHost {
   private crashes: number[] = [];
   private restarting = false;
   private generation = 0;
+  /** Requests sent while the engine restarts, posted to the new one. */
+  private queued: HostToEngine[] = [];
+  /** Malformed messages refused: from the engine by this host, and from this host by the engine. */
+  readonly refused = { fromEngine: 0, byEngine: 0 };
 
   constructor(private spawn: SpawnEngine, private onPush: (push: Push) => void, private options: EngineHostOptions = {}) {
     this.start();
@@ -68,6 +75,11 @@ export class EngineHost {
     this.channel.post({ kind: 'crash' });
   }
 
+  /** Test hook: ends the engine from outside, as a kill would (even while it is busy). */
+  killForTest(): void {
+    void this.channel.terminate();
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     this.failPending('closed', 'the engine was shut down');
@@ -89,35 +101,59 @@ export class EngineHost {
         waiting.resolve(errorReply(waiting.id, 'engine-unavailable', `the engine ${reason}`));
       };
       this.channel = { post: refuse, onMessage() {}, onExit() {}, terminate: async () => {} };
+      for (const m of this.queued.splice(0)) refuse(m);
       this.onPush({ type: 'engine', state: 'crashed', message: `the engine ${reason}` });
       return;
     }
     this.channel = channel;
     channel.onMessage((raw) => {
-      if (generation === this.generation) this.receive(raw as EngineToHost);
+      if (generation === this.generation) this.receive(raw);
     });
     channel.onExit((reason) => {
       if (generation === this.generation) this.crashed(reason);
     });
+    for (const m of this.queued.splice(0)) channel.post(m);
   }
 
-  private receive(message: EngineToHost): void {
-    if (message?.kind === 'ready') {
+  private receive(raw: unknown): void {
+    const checked = checkEngineToHost(raw);
+    if (!checked.ok) {
+      // A request it named is answered with an error rather than left waiting.
+      const waiting = checked.seq !== null ? this.pending.get(checked.seq) : undefined;
+      if (waiting) {
+        this.pending.delete(checked.seq!);
+        waiting.resolve(errorReply(waiting.id, 'internal', 'the engine sent a malformed reply'));
+      }
+      this.refuse('fromEngine', checked.reason);
+      return;
+    }
+    const message = checked.message;
+    if (message.kind === 'refused') {
+      this.refuse('byEngine', message.message);
+      return;
+    }
+    if (message.kind === 'ready') {
       if (this.restarting) {
         this.restarting = false;
         this.onPush({ type: 'engine', state: 'restarted', message: 'the engine was restarted; runs in progress were lost, train again' });
       }
       return;
     }
-    if (message?.kind === 'response') {
+    if (message.kind === 'response') {
       const waiting = this.pending.get(message.seq);
       if (!waiting) return;
       this.pending.delete(message.seq);
-      const checked = ResponseSchema.safeParse(message.response);
-      waiting.resolve(checked.success ? (checked.data as Response) : errorReply(waiting.id, 'internal', 'the engine sent a malformed reply'));
+      // The reply carries the caller's id whatever the engine put there.
+      waiting.resolve({ ...message.response, id: waiting.id });
       return;
     }
-    if (message?.kind === 'push' && PushSchema.safeParse(message.push).success) this.onPush(message.push);
+    this.onPush(message.push);
+  }
+
+  private refuse(side: keyof EngineHost['refused'], reason: string): void {
+    this.refused[side]++;
+    if (this.options.onRefused) this.options.onRefused(reason);
+    else console.error(`tensorloom: refused ${reason}`);
   }
 
   private crashed(reason: string): void {
@@ -133,6 +169,8 @@ export class EngineHost {
     }
     this.onPush({ type: 'engine', state: 'crashed', message: `${message}; restarting it` });
     this.restarting = true;
+    // Until the new engine is there, requests wait here instead of going to the dead one.
+    this.channel = { post: (m) => void this.queued.push(m), onMessage() {}, onExit() {}, terminate: async () => {} };
     const timer = setTimeout(() => {
       if (!this.closing) this.start();
     }, this.options.restartDelayMs ?? 200);

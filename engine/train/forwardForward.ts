@@ -6,10 +6,12 @@ import type { TrainingConfig } from '../graph/schema.js';
 import { createRng, hashSeed } from '../util/hash.js';
 import { createOptimizer } from './optimizers.js';
 import type { MetricValues } from './events.js';
-import { createYielder, reportEpoch, type TrainHooks, type TrainOutcome, type TrainerState } from './trainer.js';
+import type { TrainHooks, TrainOutcome, TrainerState } from './trainer.js';
 
 /** Goodness threshold θ on the mean squared activity of a layer (as in common FF code). */
 const DEFAULT_THRESHOLD = 2;
+/** Train-split examples scored after each epoch (scoring tries every label, so it is not cheap). */
+const TRAIN_EVAL_LIMIT = 2000;
 
 interface FFLayer {
   linear: CompiledNode;
@@ -24,6 +26,11 @@ interface FFLayer {
  * of the previous layer's output, so only its orientation is handed on.
  * A test image is classified by writing each label in turn and picking the label with
  * the highest goodness accumulated over the layers (all but the first when deep).
+ *
+ * Negative labels are hard negatives, as in the paper: each example's wrong label is
+ * drawn in proportion to softmax(goodness) over the wrong labels, the network's own
+ * current belief in them, so it trains on the confusions it actually makes (at the
+ * start, when all labels score alike, this is a uniformly random wrong label).
  */
 export async function trainForwardForward(model: CompiledModel, data: LoadedDataset, config: TrainingConfig, hooks: TrainHooks): Promise<TrainOutcome> {
   const layers = findLayers(model);
@@ -39,10 +46,10 @@ export async function trainForwardForward(model: CompiledModel, data: LoadedData
   const stepsPerEpoch = Math.min(fullSteps, config.stepsPerEpoch ?? fullSteps);
   const totalSteps = stepsPerEpoch * config.epochs;
   const started = Date.now();
+  const stepsAtStart = state.step;
   const rng = createRng(hashSeed(seed, 'ff-negatives', state.step));
-  const embed = (x: tf.Tensor, labels: tf.Tensor) => embedLabel(x, labels, classes, labelPixels);
+  const labels = { classes, labelPixels };
   let final: TrainOutcome['final'] = null;
-  const yieldToEventLoop = createYielder();
 
   hooks.onEvent({ event: 'start', backend: hooks.backend, parameters: model.parameterCount, epochs: config.epochs, stepsPerEpoch, totalSteps, fromStep: state.step });
   try {
@@ -55,21 +62,31 @@ export async function trainForwardForward(model: CompiledModel, data: LoadedData
           break;
         }
         stepInEpoch++;
-        const wrong = wrongLabels(batch.y, classes, rng);
-        let pos = tf.tidy(() => embed(batch.x, batch.y));
-        let neg = tf.tidy(() => embed(batch.x, wrong));
+        const wrong = hardNegatives(layers, batch.x, batch.y, labels, rng);
+        let pos = tf.tidy(() => embedLabel(batch.x, batch.y, classes, labelPixels));
+        let neg = tf.tidy(() => embedLabel(batch.x, wrong, classes, labelPixels));
         let lossSum = 0;
         for (const layer of layers) {
           const vars = Object.values(layer.linear.vars);
-          const { value, grads } = tf.variableGrads(() => layerLoss(layer, pos, neg, threshold), vars);
+          // The layer's outputs of this pass become (normalised) the next layer's input:
+          // the next layer learns on what this one produced before its update, as when all
+          // layers train from one forward pass; no gradient crosses (they are constants).
+          let outPos: tf.Tensor | null = null;
+          let outNeg: tf.Tensor | null = null;
+          const { value, grads } = tf.variableGrads(() => {
+            const hPos = layerForward(layer, pos);
+            const hNeg = layerForward(layer, neg);
+            outPos = tf.keep(hPos);
+            outNeg = tf.keep(hNeg);
+            return layerLoss(hPos, hNeg, threshold);
+          }, vars);
           lossSum += (await value.data())[0];
           const named: Record<string, tf.Tensor> = {};
           for (const [name, v] of model.variables) if (grads[v.name]) named[name] = grads[v.name];
           optimizer.applyGradients(model.variables, named);
-          // Hand the next layer a constant copy: no gradient crosses layers.
-          const nextPos = tf.tidy(() => normalise(layerForward(layer, pos)));
-          const nextNeg = tf.tidy(() => normalise(layerForward(layer, neg)));
-          tf.dispose([value, ...Object.values(grads), pos, neg]);
+          const nextPos = tf.tidy(() => normalise(outPos!));
+          const nextNeg = tf.tidy(() => normalise(outNeg!));
+          tf.dispose([value, ...Object.values(grads), pos, neg, outPos!, outNeg!]);
           pos = nextPos;
           neg = nextNeg;
         }
@@ -80,21 +97,22 @@ export async function trainForwardForward(model: CompiledModel, data: LoadedData
         }
         state.step++;
         const elapsedMs = Date.now() - started;
-        hooks.onEvent({ event: 'step', step: state.step, epoch: state.epoch + 1, loss: lossSum / layers.length, metrics: {}, elapsedMs, etaMs: Math.round((elapsedMs / state.step) * (totalSteps - state.step)) });
-        await yieldToEventLoop();
+        const done = state.step - stepsAtStart;
+        hooks.onEvent({ event: 'step', step: state.step, epoch: state.epoch + 1, loss: lossSum / layers.length, metrics: {}, elapsedMs, etaMs: Math.round((elapsedMs / done) * (totalSteps - state.step)) });
       }
       if (hooks.signal?.aborted) break;
       state.epoch++;
       final = {
-        train: evaluateFF(layers, data.train, data, embed, threshold, 5000),
-        test: evaluateFF(layers, data.test, data, embed, threshold),
+        train: evaluateFF(layers, data.train, data, labels, threshold, hooks.trainEvalLimit ?? TRAIN_EVAL_LIMIT),
+        test: evaluateFF(layers, data.test, data, labels, threshold),
       };
-      reportEpoch(state, final, started, hooks);
+      const epochEvent = { event: 'epoch' as const, epoch: state.epoch, step: state.step, ...final, elapsedMs: Date.now() - started };
+      state.history.push(epochEvent);
+      hooks.onEvent(epochEvent);
       await hooks.onEpochEnd?.(state, optimizer);
     }
     return { state, stopped: Boolean(hooks.signal?.aborted), final, failed: false };
   } finally {
-    hooks.onFinish?.(state, optimizer);
     optimizer.dispose();
   }
 }
@@ -111,14 +129,19 @@ export function findLayers(model: CompiledModel): FFLayer[] {
   return layers;
 }
 
+function runNode(node: CompiledNode, input: tf.Tensor): tf.Tensor {
+  return node.kind.forward({
+    nodeId: node.id, params: node.params, inputs: { in: input }, inputTypes: node.inputTypes, vars: node.vars,
+    training: true, seed: 0, feed: {}, addAuxLoss: () => {}, addMetric: () => {}, record: () => {},
+  }).out;
+}
+
+function activate(layer: FFLayer, z: tf.Tensor): tf.Tensor {
+  return layer.activation ? runNode(layer.activation, z) : tf.relu(z);
+}
+
 function layerForward(layer: FFLayer, x: tf.Tensor): tf.Tensor {
-  const run = (node: CompiledNode, input: tf.Tensor) =>
-    node.kind.forward({
-      nodeId: node.id, params: node.params, inputs: { in: input }, inputTypes: node.inputTypes, vars: node.vars,
-      training: true, seed: 0, feed: {}, addAuxLoss: () => {}, addMetric: () => {}, record: () => {},
-    }).out;
-  const z = run(layer.linear, x);
-  return layer.activation ? run(layer.activation, z) : tf.relu(z);
+  return activate(layer, runNode(layer.linear, x));
 }
 
 /** Mean squared activity per example. */
@@ -127,10 +150,8 @@ function goodness(h: tf.Tensor): tf.Tensor {
 }
 
 /** softplus(θ − g⁺) + softplus(g⁻ − θ): positive goodness above θ, negative below. */
-function layerLoss(layer: FFLayer, pos: tf.Tensor, neg: tf.Tensor, threshold: number): tf.Scalar {
-  const gPos = goodness(layerForward(layer, pos));
-  const gNeg = goodness(layerForward(layer, neg));
-  return tf.mean(tf.concat([tf.softplus(tf.sub(threshold, gPos)), tf.softplus(tf.sub(gNeg, threshold))])) as tf.Scalar;
+function layerLoss(hPos: tf.Tensor, hNeg: tf.Tensor, threshold: number): tf.Scalar {
+  return tf.mean(tf.concat([tf.softplus(tf.sub(threshold, goodness(hPos))), tf.softplus(tf.sub(goodness(hNeg), threshold))])) as tf.Scalar;
 }
 
 /** Keeps the orientation, drops the length (Hinton's layer normalisation between layers). */
@@ -147,46 +168,90 @@ export function embedLabel(x: tf.Tensor, labels: tf.Tensor, classes: number, lab
   return tf.concat([labelPart, tf.slice(flat, [0, labelPixels], [-1, width - labelPixels])], 1);
 }
 
-function wrongLabels(labels: tf.Tensor, classes: number, rng: () => number): tf.Tensor {
-  const y = labels.dataSync();
-  const out = new Int32Array(y.length);
-  for (let i = 0; i < y.length; i++) out[i] = (y[i] + 1 + Math.floor(rng() * (classes - 1))) % classes;
-  return tf.tensor1d(out, 'int32');
+/**
+ * Accumulated goodness of every label for every example, [B, classes]: the score the
+ * network classifies by. Same numbers as embedding each label in turn and running the
+ * layers, but the first layer is affine, so its pre-activation for label l is
+ * Linear(x with a blank label) + (Linear(label l alone) − Linear(nothing)): one matMul
+ * over the images instead of one per label.
+ */
+export function labelScores(layers: FFLayer[], x: tf.Tensor, classes: number, labelPixels: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const b = x.shape[0];
+    const flat = tf.reshape(x, [b, -1]);
+    const width = flat.shape[1] as number;
+    const images = tf.concat([tf.zeros([b, labelPixels]), tf.slice(flat, [0, labelPixels], [-1, width - labelPixels])], 1); // label pixels blank
+    const eachLabel = embedLabel(tf.zeros([classes, width]), tf.range(0, classes, 1, 'int32'), classes, labelPixels);
+    const first = layers[0].linear;
+    const shift = tf.sub(runNode(first, eachLabel), runNode(first, tf.zeros([1, width]))); // [classes, units]
+    const z = tf.add(tf.expandDims(runNode(first, images), 1), tf.expandDims(shift, 0)); // [B, classes, units]
+    let h = activate(layers[0], tf.reshape(z, [b * classes, -1]));
+    let total: tf.Tensor = layers.length === 1 ? goodness(h) : tf.zeros([b * classes]);
+    for (let i = 1; i < layers.length; i++) {
+      h = layerForward(layers[i], normalise(h));
+      total = tf.add(total, goodness(h));
+    }
+    return tf.reshape(total, [b, classes]) as tf.Tensor2D;
+  });
 }
 
-/** Accuracy by accumulated goodness over all labels, and the FF loss with true/next labels. */
-function evaluateFF(layers: FFLayer[], split: DataSplit, data: LoadedDataset, embed: (x: tf.Tensor, y: tf.Tensor) => tf.Tensor, threshold: number, limit?: number): MetricValues {
-  const classes = data.spec.numClasses!;
+function hardNegatives(layers: FFLayer[], x: tf.Tensor, y: tf.Tensor, labels: { classes: number; labelPixels: number }, rng: () => number): tf.Tensor {
+  const scores = labelScores(layers, x, labels.classes, labels.labelPixels);
+  const s = scores.dataSync();
+  scores.dispose();
+  return tf.tensor1d(drawHardNegatives(s, y.dataSync(), labels.classes, rng), 'int32');
+}
+
+/**
+ * A wrong label per example, drawn with probability ∝ exp(score) over the wrong labels
+ * (the hard negatives of the paper: the labels the network currently confuses).
+ * `scores` is [examples, classes] row by row; never returns an example's true label.
+ */
+export function drawHardNegatives(scores: ArrayLike<number>, truth: ArrayLike<number>, classes: number, rng: () => number): Int32Array {
+  const out = new Int32Array(truth.length);
+  const weights = new Float64Array(classes);
+  for (let i = 0; i < truth.length; i++) {
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) if (c !== truth[i]) max = Math.max(max, scores[i * classes + c]);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += weights[c] = c === truth[i] ? 0 : Math.exp(scores[i * classes + c] - max);
+    let r = rng() * sum;
+    let pick = (truth[i] + 1) % classes;
+    for (let c = 0; c < classes; c++) {
+      if (weights[c] === 0) continue;
+      pick = c;
+      r -= weights[c];
+      if (r <= 0) break;
+    }
+    out[i] = pick;
+  }
+  return out;
+}
+
+/** Accuracy by accumulated goodness over all labels, and the first layer's FF loss with true/next labels. */
+function evaluateFF(layers: FFLayer[], split: DataSplit, data: LoadedDataset, labels: { classes: number; labelPixels: number }, threshold: number, limit?: number): MetricValues {
+  const { classes, labelPixels } = labels;
   const total = Math.min(split.count, limit ?? split.count);
   let correct = 0;
   let lossSum = 0;
   let seen = 0;
-  for (const batch of batchIterator(split, data.spec, 1000, { shuffle: false, seed: 0, epoch: 0 })) {
+  for (const batch of batchIterator(split, data.spec, 500, { shuffle: false, seed: 0, epoch: 0 })) {
     if (seen >= total) {
       tf.dispose([batch.x, batch.y]);
       break;
     }
     const [predicted, loss] = tf.tidy(() => {
-      const scores: tf.Tensor[] = [];
-      for (let label = 0; label < classes; label++) {
-        let h = embed(batch.x, tf.fill([batch.size], label, 'int32'));
-        let total: tf.Tensor = tf.zeros([batch.size]);
-        layers.forEach((layer, i) => {
-          const out = layerForward(layer, h);
-          if (layers.length === 1 || i > 0) total = tf.add(total, goodness(out));
-          h = normalise(out);
-        });
-        scores.push(total);
-      }
-      const wrong = tf.tensor1d(Array.from(batch.y.dataSync(), (v) => (v + 1) % classes), 'int32');
-      const l = layerLoss(layers[0], embed(batch.x, batch.y), embed(batch.x, wrong), threshold);
-      return [tf.argMax(tf.stack(scores, 1), 1), l];
+      const wrong = tf.mod(tf.add(batch.y, 1), classes);
+      const first = layers[0];
+      const l = layerLoss(layerForward(first, embedLabel(batch.x, batch.y, classes, labelPixels)), layerForward(first, embedLabel(batch.x, wrong, classes, labelPixels)), threshold);
+      return [tf.argMax(labelScores(layers, batch.x, classes, labelPixels), 1), l];
     });
     const p = predicted.dataSync();
     const y = batch.y.dataSync();
-    for (let i = 0; i < batch.size; i++) if (p[i] === y[i]) correct++;
-    lossSum += loss.dataSync()[0] * batch.size;
-    seen += batch.size;
+    const n = Math.min(batch.size, total - seen);
+    for (let i = 0; i < n; i++) if (p[i] === y[i]) correct++;
+    lossSum += loss.dataSync()[0] * n;
+    seen += n;
     tf.dispose([predicted, loss, batch.x, batch.y]);
   }
   return { loss: lossSum / Math.max(1, seen), accuracy: correct / Math.max(1, seen) };

@@ -432,6 +432,16 @@ describe.skipIf(!built)('every node kind on native: forward and gradients as on 
     await expectParity(() => runKindCase(kind, KIND_CASES[type]));
   });
 
+  it('MoE with ReLU experts runs as one native kernel, with every gradient (input included) as on cpu', async () => {
+    const kind = allKinds.find((k) => k.type === 'MoE')!;
+    const relu: KindCase = { params: { experts: 5, topK: 2, hidden: 7, units: 3, balanceWeight: 0.2 }, inputs: one([4, 3, 6], 92) };
+    await expectParity(() => runKindCase(kind, relu));
+    await tf.setBackend(NATIVE_BACKEND);
+    const profile = await tf.profile(() => tf.tidy(() => runKindCase(kind, relu)));
+    expect(profile.kernelNames).toContain('TensorloomMoEExperts');
+    expect(profile.kernelNames).not.toContain('TensorloomGroupedMatMul');
+  });
+
   it('loss kinds: gradients of the loss as on cpu', async () => {
     for (const type of ['CrossEntropy', 'MSE', 'KLDiv']) {
       const kind = allKinds.find((k) => k.type === type)!;

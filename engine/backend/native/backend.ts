@@ -8,6 +8,8 @@ import { reduceKernels } from './reduce.js';
 import { movementKernels } from './movement.js';
 import { ArrayPool } from './pool.js';
 import { groupedKernels } from './grouped.js';
+import { moeKernels, registerMoEGradient } from './moeExperts.js';
+import { MOE_EXPERTS } from '../kernelNames.js';
 
 /**
  * The `native` backend: the cpu backend's storage (plain typed arrays in this process)
@@ -28,10 +30,26 @@ export class NativeBackend extends MathBackendCPU {
     this.pool.retain(values);
   }
 
+  /** Cleanups to run when a tensor's data goes (what a kernel kept for its gradient). */
+  private attachments = new Map<object, () => void>();
+
+  /** Runs `cleanup` when the data of `dataId` is released (or the backend disposed). */
+  attach(dataId: object, cleanup: () => void): void {
+    this.attachments.get(dataId)?.();
+    this.attachments.set(dataId, cleanup);
+  }
+
   override disposeData(dataId: object, force = false): boolean {
     const values = this.data.has(dataId) ? this.data.get(dataId)!.values : undefined;
     const released = super.disposeData(dataId, force);
-    if (values !== undefined && !this.data.has(dataId)) this.pool.release(values);
+    if (values !== undefined && !this.data.has(dataId)) {
+      this.pool.release(values);
+      const cleanup = this.attachments.get(dataId);
+      if (cleanup) {
+        this.attachments.delete(dataId);
+        cleanup();
+      }
+    }
     return released;
   }
 
@@ -42,6 +60,8 @@ export class NativeBackend extends MathBackendCPU {
   }
 
   override dispose(): void {
+    for (const cleanup of this.attachments.values()) cleanup();
+    this.attachments.clear();
     super.dispose();
     this.pool.clear();
   }
@@ -53,7 +73,7 @@ let context: NativeContext | null = null;
 
 /** The native kernels, named for `backendName` (the cpu kernels it does not replace are not included). */
 export function nativeKernelConfigs(ctx: NativeContext, backendName: string): KernelConfig[] {
-  return [...matmulKernels(ctx), ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...movementKernels(ctx), ...groupedKernels(ctx)].map((k) => ({ ...k, backendName }));
+  return [...matmulKernels(ctx), ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...movementKernels(ctx), ...groupedKernels(ctx), ...moeKernels(ctx)].map((k) => ({ ...k, backendName }));
 }
 
 /**
@@ -68,6 +88,7 @@ export function registerNativeBackend(): NativeContext {
   for (const k of tf.getKernelsForBackend('cpu')) kernels.set(k.kernelName, { ...k, backendName: NATIVE_BACKEND });
   for (const k of nativeKernelConfigs(ctx, NATIVE_BACKEND)) kernels.set(k.kernelName, k);
   for (const k of kernels.values()) tf.registerKernel(k);
+  if (!tf.getGradient(MOE_EXPERTS)) registerMoEGradient(ctx);
   tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), 0);
   context = ctx;
   return ctx;

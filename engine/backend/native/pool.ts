@@ -65,6 +65,14 @@ export class ArrayPool {
     this.freeBytes += n * 4;
   }
 
+  /** Returns an array from take() that never became a tensor's data (a kernel's scratch). */
+  giveBack(array: Float32Array): void {
+    const owner = this.owners.get(array.buffer);
+    if (!owner || owner.refs !== 0 || owner.array !== array) return;
+    owner.refs = 1;
+    this.release(array);
+  }
+
   clear(): void {
     this.free.clear();
     this.freeBytes = 0;

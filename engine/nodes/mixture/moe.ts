@@ -3,6 +3,7 @@ import { defineKind, fail, ok, type PortError } from '../kind.js';
 import type { TensorType } from '../../shapes/types.js';
 import { checkRoutingParams, reportRouting, routeTopK, routingParams, type TopKRouting } from './topkGate.js';
 import { groupedLinear } from '../../backend/groupedMatMul.js';
+import { MOE_EXPERTS } from '../../backend/kernelNames.js';
 
 /**
  * Mixture of MLP experts with a top-k softmax gate (Shazeer et al. 2017; the balance
@@ -97,6 +98,11 @@ function sparseExperts(x: tf.Tensor2D, routing: TopKRouting, vars: Record<string
   const [n, e] = routing.gates.shape;
   const plan = dispatchPlan(routing.mask.dataSync(), n, e);
   const rows = tf.tensor1d(plan.rows, 'int32');
+  if (activation === 'relu' && tf.getKernel(MOE_EXPERTS, tf.getBackend())) {
+    // The whole layer as one kernel where the backend has it (native): same arithmetic.
+    const inputs = { x, gates: routing.gates, w1: vars.w1, b1: vars.b1, w2: vars.w2, b2: vars.b2, rows, gateIndex: tf.tensor1d(plan.gateIndex, 'int32') };
+    return tf.engine().runKernel(MOE_EXPERTS, inputs, { sizes: plan.sizes } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  }
   const xs = tf.gather(x, rows) as tf.Tensor2D;
   const hidden = activate(groupedLinear(xs, vars.w1 as tf.Tensor3D, vars.b1 as tf.Tensor2D, plan.sizes), activation) as tf.Tensor2D;
   const y = groupedLinear(hidden, vars.w2 as tf.Tensor3D, vars.b2 as tf.Tensor2D, plan.sizes);

@@ -43,12 +43,13 @@ describe('landscape colours and contours', () => {
   it('traces a level of a bowl as a closed ring at the right radius', () => {
     const n = 41;
     const grid = bowl(n);
-    const segs = contourSegments(grid, 0.25);
+    // 0.27 is no sum of two squares of the grid's coordinates: no grid point lies on the level.
+    const segs = contourSegments(grid, 0.27);
     expect(segs.length).toBeGreaterThan(40);
     const toX = (i: number) => -1 + (2 * i) / (n - 1);
     for (const [i1, j1, i2, j2] of segs) {
-      expect(Math.hypot(toX(i1), toX(j1))).toBeCloseTo(0.5, 2);
-      expect(Math.hypot(toX(i2), toX(j2))).toBeCloseTo(0.5, 2);
+      expect(Math.hypot(toX(i1), toX(j1))).toBeCloseTo(Math.sqrt(0.27), 2);
+      expect(Math.hypot(toX(i2), toX(j2))).toBeCloseTo(Math.sqrt(0.27), 2);
     }
     // Closed: every end point is shared by exactly two segments.
     const key = (i: number, j: number) => `${i.toFixed(6)},${j.toFixed(6)}`;

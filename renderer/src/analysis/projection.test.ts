@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxExtent, clampPitch, dragView, fitToCanvas, project, surfaceQuads } from './projection.js';
+import { boxExtent, clampPitch, dragView, fitToCanvas, project, shadeOf, surfaceQuads } from './projection.js';
 
 describe('3-D projection of the loss surface', () => {
   it('looks from the front and above: nearer points have larger depth, higher points sit higher on screen', () => {
@@ -39,6 +39,17 @@ describe('3-D projection of the loss surface', () => {
     expect(quads).toHaveLength(4);
     expect(quads.every((q, i) => i === 0 || q.depth >= quads[i - 1].depth)).toBe(true);
     expect(quads.every((q) => q.t === 0.25)).toBe(true);
+  });
+
+  it('shades slopes by a fixed light: a slope facing it brighter than one facing away, flat in between', () => {
+    const flat = shadeOf([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]]);
+    // The light comes from the −x side: a slope rising towards +x faces it, one rising towards −x faces away.
+    const facing = shadeOf([[0, 0, 0], [1, 0, 0.8], [1, 1, 0.8], [0, 1, 0]]);
+    const away = shadeOf([[0, 0, 0.8], [1, 0, 0], [1, 1, 0], [0, 1, 0.8]]);
+    expect(facing).toBeGreaterThan(flat);
+    expect(away).toBeLessThan(flat);
+    expect(away).toBeGreaterThanOrEqual(0.5);
+    expect(facing).toBeLessThanOrEqual(1);
   });
 
   it('fits the box into the canvas whatever the view', () => {

@@ -46,7 +46,16 @@ export interface Quad {
   /** Mean height of the cell, 0 to 1 (for its colour). */
   t: number;
   depth: number;
+  /** Brightness from a fixed light, 0.5 (facing away) to 1 (facing it): slopes read as shape. */
+  shade: number;
 }
+
+/** Light from the front left, above (world coordinates, unit length). */
+const LIGHT = (() => {
+  const v = [-0.45, -0.55, 0.7];
+  const n = Math.hypot(...v);
+  return v.map((c) => c / n) as [number, number, number];
+})();
 
 /**
  * The surface's cells as projected quads, sorted far to near. `heights[j][i]` is in
@@ -69,14 +78,14 @@ export function surfaceQuads(heights: number[][], view: View3D, zScale = 0.9): Q
       ];
       let depth = 0;
       let t = 0;
-      const points = corners.map(([ci, cj]) => {
-        const h = clamp01(heights[cj][ci]);
-        t += h / 4;
-        const p = project(X(ci), Y(cj), h * zScale, view);
+      const world = corners.map(([ci, cj]) => [X(ci), Y(cj), clamp01(heights[cj][ci]) * zScale]);
+      const points = world.map(([x, y, z]) => {
+        t += z / zScale / 4;
+        const p = project(x, y, z, view);
         depth += p.depth / 4;
         return [p.sx, p.sy] as [number, number];
       });
-      quads.push({ points, t, depth });
+      quads.push({ points, t, depth, shade: shadeOf(world) });
     }
   }
   return quads.sort((a, b) => a.depth - b.depth);
@@ -103,6 +112,17 @@ export function fitToCanvas(extent: ReturnType<typeof boxExtent>, width: number,
   const ox = (width - w * k) / 2;
   const oy = (height - h * k) / 2;
   return ([x, y]) => [ox + (x - extent.minX) * k, height - (oy + (y - extent.minY) * k)];
+}
+
+/** Lambert shading of a quad from its diagonals' normal (pointing up). */
+export function shadeOf(corners: number[][]): number {
+  const d1 = [0, 1, 2].map((k) => corners[2][k] - corners[0][k]);
+  const d2 = [0, 1, 2].map((k) => corners[3][k] - corners[1][k]);
+  let n = [d1[1] * d2[2] - d1[2] * d2[1], d1[2] * d2[0] - d1[0] * d2[2], d1[0] * d2[1] - d1[1] * d2[0]];
+  if (n[2] < 0) n = n.map((c) => -c);
+  const len = Math.hypot(...n) || 1;
+  const lambert = Math.max(0, (n[0] * LIGHT[0] + n[1] * LIGHT[1] + n[2] * LIGHT[2]) / len);
+  return 0.5 + 0.5 * lambert;
 }
 
 function clamp01(v: number): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TreeWireNode } from '../../../engine/protocol/messages.js';
-import { collapsedBeyond, DEFAULT_LAYOUT, descendantCounts, ellipsize, fitView, layoutTree, type LayoutItem } from './treeLayout.js';
+import { collapsedBeyond, DEFAULT_LAYOUT, descendantCounts, ellipsize, fitView, layoutTree, wrapRule, type LayoutItem } from './treeLayout.js';
 
 const split = (id: number, parent: number | null, depth: number, yes: number | null, no: number | null): TreeWireNode => ({ id, parent, depth, kind: 'split', samples: 10, classCounts: [5, 5], rule: `r${id}`, yes, no });
 const leaf = (id: number, parent: number, depth: number): TreeWireNode => ({ id, parent, depth, kind: 'leaf', samples: 5, classCounts: [5, 0], class: 0 });
@@ -58,5 +58,9 @@ describe('tree layout', () => {
     expect(fitView(100, 100, 500, 400, 0).k).toBe(1);
     expect(ellipsize('0.83·x0 − 1.2·x1 + 0.4 > 0', 10)).toBe('0.83·x0 −…');
     expect(ellipsize('short', 10)).toBe('short');
+    // Rules wrap onto two lines before a term, the second cut if it is still too long.
+    expect(wrapRule('−0.775·x1 + 0.674·x2 + 1.04 > 0', 24)).toEqual(['−0.775·x1 + 0.674·x2', '+ 1.04 > 0']);
+    expect(wrapRule('x1 > 0', 24)).toEqual(['x1 > 0', '']);
+    expect(wrapRule('0.1·x1 + 0.2·x2 + 0.3·x3 + 0.4·x4 + 0.5·x5 + 0.6·x6 > 0', 20)).toEqual(['0.1·x1 + 0.2·x2', '+ 0.3·x3 + 0.4·x4 +…']);
   });
 });

@@ -15,7 +15,7 @@ export interface LayoutOptions {
   vGap: number;
 }
 
-export const DEFAULT_LAYOUT: LayoutOptions = { nodeWidth: 216, nodeHeight: 52, hGap: 14, vGap: 38 };
+export const DEFAULT_LAYOUT: LayoutOptions = { nodeWidth: 216, nodeHeight: 66, hGap: 14, vGap: 38 };
 
 export type LayoutItem =
   | { kind: 'node'; id: number; node: TreeWireNode; x: number; y: number; collapsed: boolean; hiddenCount: number }
@@ -124,6 +124,18 @@ export function fitView(width: number, height: number, viewW: number, viewH: num
   if (width <= 0 || height <= 0) return { k: 1, tx: pad, ty: pad };
   const k = Math.min(1, (viewW - 2 * pad) / width, (viewH - 2 * pad) / height);
   return { k, tx: (viewW - width * k) / 2, ty: pad };
+}
+
+/**
+ * A rule on two lines of at most `max` characters: broken before a ` + ` or ` − ` term
+ * (or the comparison) as late as fits, the second line cut with an ellipsis if needed.
+ */
+export function wrapRule(text: string, max: number): [string, string] {
+  if (text.length <= max) return [text, ''];
+  let cut = -1;
+  for (const m of text.matchAll(/ (?=[+−\-<>≤≥] )/g)) if (m.index! <= max && m.index! > 0) cut = m.index!;
+  if (cut < 0) return [ellipsize(text, max), ''];
+  return [text.slice(0, cut), ellipsize(text.slice(cut + 1), max)];
 }
 
 /** Text cut to `max` characters with an ellipsis. */

@@ -3,6 +3,7 @@ import { useApp, useView } from '../app/context.js';
 import { Markdown } from '../markdown/Markdown.js';
 import { Inspector } from '../inspector/Inspector.js';
 import { TrainingPanel } from '../training/TrainingPanel.js';
+import { AnalysisPanel, AnalysisTabButton } from '../analysis/AnalysisPanel.js';
 
 // Monaco is large: loaded the first time the code view opens.
 const CodeView = lazy(() => import('../code/CodeView.js'));
@@ -55,8 +56,9 @@ export function RightPanel() {
         <button role="tab" aria-selected={shown === 'train'} className={shown === 'train' ? 'is-active' : ''} data-testid="tab-train" onClick={() => app.view.setState({ rightTab: 'train' })}>
           Training
         </button>
+        <AnalysisTabButton active={shown === 'analysis'} onClick={() => app.view.setState({ rightTab: 'analysis' })} />
       </div>
-      <div className="right-panel__body">{shown === 'node' ? <Inspector /> : shown === 'train' ? <TrainingPanel /> : <GuidePanel />}</div>
+      <div className="right-panel__body">{shown === 'node' ? <Inspector /> : shown === 'train' ? <TrainingPanel /> : shown === 'analysis' ? <AnalysisPanel /> : <GuidePanel />}</div>
     </aside>
   );
 }

@@ -5,7 +5,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
  * selection, measured node sizes, open panels, dialogs and the theme.
  */
 export type ThemeChoice = 'system' | 'light' | 'dark';
-export type RightTab = 'node' | 'train' | 'guide';
+export type RightTab = 'node' | 'train' | 'guide' | 'analysis';
 
 export type Modal =
   | { kind: 'add-node'; at?: { x: number; y: number } }

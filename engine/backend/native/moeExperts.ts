@@ -1,0 +1,220 @@
+import { tf } from '../../tf.js';
+import { MOE_EXPERTS } from '../kernelNames.js';
+import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, floats, output, values } from './context.js';
+import type { NativeBackend } from './backend.js';
+
+/**
+ * The mixture-of-experts layer as one native kernel: gather each expert's tokens, two
+ * grouped layers through sgemm (bias and ReLU in the epilogue), gate-weighted scatter
+ * back. What the gradient needs (the gathered tokens, hidden activations, expert outputs
+ * and gate values) stays with the output's data and is recycled when it is released.
+ * Built from tfjs ops, the same layer is ~100 kernels a step; each costs microseconds of
+ * bookkeeping.
+ */
+interface Kept {
+  xs: Float32Array;
+  h: Float32Array;
+  y: Float32Array;
+  g: Float32Array;
+  /** Arrays the backward pass used, recycled with the rest. */
+  scratch: Float32Array[];
+  sizes: number[];
+  shape: { n: number; d: number; e: number; h: number; u: number; a: number };
+}
+
+const kept = new Map<object, Kept>();
+
+export function moeKernels(ctx: NativeContext): KernelConfig[] {
+  const relu = ctx.code.activation.get('relu')!;
+  const linear = ctx.code.activation.get('linear')!;
+  return [
+    {
+      kernelName: MOE_EXPERTS,
+      backendName: 'native',
+      kernelFunc: (args) => {
+        const backend = args.backend as NativeBackend;
+        const inputs = args.inputs as Record<string, TensorInfo>;
+        const { sizes } = args.attrs as unknown as { sizes: number[] };
+        const X = floatInput(backend, inputs.x, 'x');
+        const G = floatInput(backend, inputs.gates, 'gates');
+        const W1 = floatInput(backend, inputs.w1, 'w1');
+        const B1 = floatInput(backend, inputs.b1, 'b1');
+        const W2 = floatInput(backend, inputs.w2, 'w2');
+        const B2 = floatInput(backend, inputs.b2, 'b2');
+        const R = intInput(backend, inputs.rows, 'rows');
+        const GI = intInput(backend, inputs.gateIndex, 'gateIndex');
+        const [n, d] = inputs.x.shape;
+        const [e, , h] = inputs.w1.shape;
+        const u = inputs.w2.shape[2];
+        const a = R.length;
+        if (sizes.length !== e || sizes.reduce((s, c) => s + c, 0) !== a || GI.length !== a) {
+          throw new Error(`${MOE_EXPERTS}: ${a} assignments do not match the group sizes [${sizes}]`);
+        }
+        const pool = backend.pool;
+        const xs = pool.take(a * d);
+        const bad = ctx.addon.gather(X, R, xs, 1, n, d);
+        if (bad >= 0) throw new Error(`${MOE_EXPERTS}: token ${R[bad]} is not in [0, ${n - 1}]`);
+        const hid = pool.take(a * h);
+        const y = pool.take(a * u);
+        let row = 0;
+        for (let j = 0; j < e; j++) {
+          const c = sizes[j];
+          if (c === 0) continue;
+          ctx.addon.matmul(xs.subarray(row * d, (row + c) * d), W1.subarray(j * d * h, (j + 1) * d * h), hid.subarray(row * h, (row + c) * h), 1, 1, 1, c, h, d, 0, 0, B1.subarray(j * h, (j + 1) * h), 1, relu, 0);
+          ctx.addon.matmul(hid.subarray(row * h, (row + c) * h), W2.subarray(j * h * u, (j + 1) * h * u), y.subarray(row * u, (row + c) * u), 1, 1, 1, c, u, h, 0, 0, B2.subarray(j * u, (j + 1) * u), 1, linear, 0);
+          row += c;
+        }
+        const g = pool.take(a);
+        for (let j = 0; j < a; j++) g[j] = G[GI[j]];
+        const out = pool.take(n * u);
+        out.fill(0);
+        for (let j = 0; j < a; j++) {
+          const to = R[j] * u;
+          const gj = g[j];
+          for (let k = 0; k < u; k++) out[to + k] += y[j * u + k] * gj;
+        }
+        const info = output(backend, [n, u], out);
+        const entry: Kept = { xs, h: hid, y, g, scratch: [], sizes: [...sizes], shape: { n, d, e, h, u, a } };
+        kept.set(info.dataId, entry);
+        backend.attach(info.dataId, () => {
+          for (const arr of [xs, hid, y, g, ...entry.scratch]) pool.giveBack(arr);
+          kept.delete(info.dataId);
+        });
+        return info;
+      },
+    },
+  ];
+}
+
+function floatInput(backend: Backend, t: TensorInfo, name: string): Float32Array {
+  const v = values(backend, t);
+  if (t.dtype !== 'float32' || !(v instanceof Float32Array)) throw new Error(`${MOE_EXPERTS}: ${name} must be float32`);
+  return v;
+}
+
+function intInput(backend: Backend, t: TensorInfo, name: string): Int32Array {
+  const v = values(backend, t);
+  if (t.dtype !== 'int32' || !(v instanceof Int32Array)) throw new Error(`${MOE_EXPERTS}: ${name} must be int32`);
+  return v;
+}
+
+/**
+ * The gradient, input by input (the tape asks only for those it needs: not x's when x is
+ * data). Shared intermediates are computed once per backward pass:
+ *   dy_j = dOut[rows_j] · g_j;  dPre_j = (dy_j · w2[e]ᵀ) ⊙ relu'(pre_j)
+ */
+export function registerMoEGradient(ctx: NativeContext): void {
+  const sum = ctx.code.reduce.get('Sum')!;
+  tf.registerGradient({
+    kernelName: MOE_EXPERTS,
+    inputsToSave: ['w1', 'w2', 'rows', 'gateIndex'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved) => {
+      const [w1, w2, rows, gateIndex, out] = saved;
+      const k = kept.get(out.dataId);
+      if (!k) throw new Error(`${MOE_EXPERTS}: the forward pass's intermediates are gone`);
+      const backend = tf.backend() as NativeBackend;
+      const { n, d, e, h, u, a } = k.shape;
+      const dOut = asFloats(backend, dy as tf.Tensor);
+      const R = values(backend, rows) as Int32Array;
+      const GI = values(backend, gateIndex) as Int32Array;
+      const W1 = values(backend, w1) as Float32Array;
+      const W2 = values(backend, w2) as Float32Array;
+      const tensor = (data: Float32Array, shape: number[]) => tf.tensor(data, shape, 'float32');
+      let dyA: Float32Array | null = null;
+      let dPre: Float32Array | null = null;
+      const upstream = () => {
+        if (!dyA) {
+          dyA = backend.pool.take(a * u);
+          k.scratch.push(dyA);
+          for (let j = 0; j < a; j++) {
+            const from = R[j] * u;
+            for (let c = 0; c < u; c++) dyA[j * u + c] = dOut[from + c] * k.g[j];
+          }
+        }
+        return dyA;
+      };
+      const preActivation = () => {
+        if (!dPre) {
+          const dY = upstream();
+          const out2 = backend.pool.take(a * h);
+          k.scratch.push(out2);
+          forGroups(k.sizes, (j, row, c) =>
+            ctx.addon.matmul(dY.subarray(row * u, (row + c) * u), W2.subarray(j * h * u, (j + 1) * h * u), out2.subarray(row * h, (row + c) * h), 1, 1, 1, c, h, u, 0, 1, null, 0, 0, 0),
+          );
+          // relu'(pre) = step(pre): 1 where the activation is positive, NaN stays NaN.
+          for (let i = 0; i < a * h; i++) {
+            const hv = k.h[i];
+            out2[i] = hv > 0 ? out2[i] : hv !== hv ? hv : 0;
+          }
+          dPre = out2;
+        }
+        return dPre;
+      };
+      /** Per expert: wᵀ-side product lhsᵀ·rhs into [E, rows, cols]. */
+      const weightGrad = (lhs: Float32Array, lhsCols: number, rhs: Float32Array, rhsCols: number) => {
+        const grad = backend.pool.take(e * lhsCols * rhsCols);
+        let row = 0;
+        for (let j = 0; j < e; j++) {
+          const c = k.sizes[j];
+          const block = grad.subarray(j * lhsCols * rhsCols, (j + 1) * lhsCols * rhsCols);
+          if (c === 0) block.fill(0);
+          else ctx.addon.matmul(lhs.subarray(row * lhsCols, (row + c) * lhsCols), rhs.subarray(row * rhsCols, (row + c) * rhsCols), block, 1, 1, 1, lhsCols, rhsCols, c, 1, 0, null, 0, 0, 0);
+          row += c;
+        }
+        return grad;
+      };
+      const biasGrad = (rowsData: Float32Array, cols: number) => {
+        const grad = backend.pool.take(e * cols);
+        let row = 0;
+        for (let j = 0; j < e; j++) {
+          const c = k.sizes[j];
+          ctx.addon.reduce(sum, rowsData.subarray(row * cols, (row + c) * cols), grad.subarray(j * cols, (j + 1) * cols), 1, c, cols);
+          row += c;
+        }
+        return grad;
+      };
+      return {
+        gates: () => {
+          const dG = backend.pool.take(n * e);
+          dG.fill(0);
+          for (let j = 0; j < a; j++) {
+            const from = R[j] * u;
+            let s = 0;
+            for (let c = 0; c < u; c++) s += dOut[from + c] * k.y[j * u + c];
+            dG[GI[j]] += s;
+          }
+          return tensor(dG, [n, e]);
+        },
+        w2: () => tensor(weightGrad(k.h, h, upstream(), u), [e, h, u]),
+        b2: () => tensor(biasGrad(upstream(), u), [e, u]),
+        w1: () => tensor(weightGrad(k.xs, d, preActivation(), h), [e, d, h]),
+        b1: () => tensor(biasGrad(preActivation(), h), [e, h]),
+        x: () => {
+          const dP = preActivation();
+          const dXs = backend.pool.take(a * d);
+          forGroups(k.sizes, (j, row, c) =>
+            ctx.addon.matmul(dP.subarray(row * h, (row + c) * h), W1.subarray(j * d * h, (j + 1) * d * h), dXs.subarray(row * d, (row + c) * d), 1, 1, 1, c, d, h, 0, 1, null, 0, 0, 0),
+          );
+          const dX = backend.pool.take(n * d);
+          ctx.addon.segmentSum(dXs, R, dX, n, d);
+          backend.pool.giveBack(dXs);
+          return tensor(dX, [n, d]);
+        },
+      };
+    },
+  });
+}
+
+function asFloats(backend: Backend, t: tf.Tensor): Float32Array {
+  const v = values(backend, t);
+  return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
+}
+
+function forGroups(sizes: number[], f: (expert: number, row: number, count: number) => void): void {
+  let row = 0;
+  for (let j = 0; j < sizes.length; j++) {
+    if (sizes[j] > 0) f(j, row, sizes[j]);
+    row += sizes[j];
+  }
+}

@@ -8,7 +8,8 @@
         "src/elementwise.cc",
         "src/reduce.cc",
         "src/optimizer.cc",
-        "src/gather.cc"
+        "src/gather.cc",
+        "src/copy.cc"
       ],
       "include_dirs": ["<!@(node blas.mjs include)"],
       "libraries": ["<!@(node blas.mjs libs)"],

@@ -93,5 +93,6 @@ NAPI_MODULE_INIT() {
   tl::defineReduce(env, exports);
   tl::defineOptimizer(env, exports);
   tl::defineGather(env, exports);
+  tl::defineCopy(env, exports);
   return exports;
 }

@@ -185,6 +185,16 @@ describe('analysis panels', () => {
     await page.getByTestId('landscape-compute').click();
     await poll(() => page.getByTestId('landscape-heatmap').getAttribute('data-grid'), 30_000).toBe('5');
     expect(await page.getByTestId('landscape-panel').textContent()).not.toContain('Cancelled');
+  });
+
+  it('plots the landscape along the training path, with the path drawn on it', async () => {
+    await page.getByTestId('landscape-trajectory').click();
+    await page.getByTestId('landscape-grid').fill('15');
+    await page.getByTestId('landscape-compute').click();
+    await poll(() => page.getByTestId('landscape-heatmap').getAttribute('data-grid'), 30_000).toBe('15');
+    expect(await page.getByTestId('landscape-heatmap').getAttribute('data-path')).toMatch(/^[3-9]|1[0-3]$/);
+    await page.getByTestId('analysis-panel').evaluate((el) => el.closest('.right-panel__body')!.scrollTo({ top: 0 }));
+    await screenshot(page, 'landscape-trajectory');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -244,6 +244,22 @@ describe.skipIf(!built)('native kernels match the cpu backend', () => {
     });
   });
 
+  it('slice, split, pad and tile, float and int32, contiguous or not, and their gradients', async () => {
+    await expectParity(() => {
+      const x = rnd([3, 4, 5, 2], 93);
+      const i = tf.cast(tf.mul(x, 10), 'int32');
+      const pieces = tf.split(x, [1, 3, 1], 2);
+      const f = (t: tf.Tensor) => tf.sum(tf.mul(tf.tile(tf.pad(tf.slice(t, [1, 0, 2, 0], [2, 4, 3, 1]), [[0, 1], [2, 0], [0, 0], [1, 1]], 0.5), [2, 1, 1, 3]), 1.5)) as tf.Scalar;
+      return [
+        tf.slice(x, [1, 0, 0, 0], [2, 4, 5, 2]), tf.slice(x, [0, 1, 2, 1], [3, 2, 3, 1]), tf.slice(i, [0, 1, 0, 0], [3, 2, 5, 2]),
+        ...pieces, ...tf.split(i, 2, 0 === 0 ? 3 : 0), ...tf.split(x, 3, 0),
+        tf.pad(x, [[1, 0], [0, 2], [1, 1], [0, 0]], -2), tf.pad(i, [[0, 1], [0, 0], [0, 0], [2, 0]]),
+        tf.tile(x, [1, 2, 1, 3]), tf.tile(i, [2, 1, 2, 1]), tf.tile(tf.tensor1d([1, 2, 3]), [4]),
+        tf.grad(f)(x),
+      ];
+    });
+  });
+
   it('gather names an index out of range', async () => {
     await tf.setBackend(NATIVE_BACKEND);
     expect(() => tf.gather(rnd([3, 2], 20), tf.tensor1d([0, 3], 'int32'))).toThrow(/index value 3 is not in \[0, 2\]/);

@@ -26,6 +26,8 @@ export interface NativeAddon {
   argReduce(op: number, x: Float32Array, out: Int32Array, outer: number, n: number, inner: number): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   transpose(x: Float32Array | Int32Array, out: Float32Array | Int32Array): void;
+  copyBox(src: Float32Array | Int32Array, dst: Float32Array | Int32Array): void;
+  tile(x: Float32Array | Int32Array, out: Float32Array | Int32Array): void;
   gather(x: Float32Array | Int32Array, indices: Int32Array, out: Float32Array | Int32Array, outer: number, dim: number, inner: number): number;
   segmentSum(x: Float32Array, ids: Int32Array, out: Float32Array, segments: number, inner: number): void;
   adam(

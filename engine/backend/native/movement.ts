@@ -1,12 +1,109 @@
 import { tf } from '../../tf.js';
 import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, output, sizeOf, values } from './context.js';
 
-/** Transpose, GatherV2 (batchDims 0) and UnsortedSegmentSum (gather's gradient) on 4-byte data. */
+/**
+ * Data movement on 4-byte data (float32, int32): Transpose, GatherV2 (batchDims 0) and
+ * UnsortedSegmentSum (gather's gradient), Slice and SplitV (views where the piece is
+ * contiguous, box copies elsewhere), PadV2 (Slice's gradient) and Tile. The cpu kernels
+ * do the non-contiguous cases one element at a time through index arithmetic.
+ */
 export function movementKernels(ctx: NativeContext): KernelConfig[] {
+  const sliceCpu = cpuKernel('Slice');
+  const splitCpu = cpuKernel('SplitV');
+  const padCpu = cpuKernel('PadV2');
+  const tileCpu = cpuKernel('Tile');
+  /** x[begin : begin+size] as a view when contiguous, else a copy. */
+  const slice = (backend: Backend, x: TensorInfo, data: Float32Array | Int32Array, begin: number[], size: number[]): TensorInfo => {
+    if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
+      const offset = tf.slice_util.computeFlatOffset(begin, tf.util.computeStrides(x.shape));
+      return output(backend, size, data.subarray(offset, offset + sizeOf(size)), x.dtype);
+    }
+    const out = like(backend, data, sizeOf(size));
+    writeBox(ctx, x.shape, begin, size, size.map(() => 0), size);
+    ctx.addon.copyBox(data, out);
+    return output(backend, size, out, x.dtype);
+  };
+  const sliceKernels: KernelConfig[] = [
+    {
+      kernelName: 'Slice',
+      backendName: 'native',
+      kernelFunc: (args) => {
+        const backend = args.backend as Backend;
+        const { x } = args.inputs as { x: TensorInfo };
+        const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+        const data = words(backend, x);
+        if (!data || x.shape.length === 0 || x.shape.length > 8) return sliceCpu(args);
+        const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+        tf.slice_util.assertParamsValid(x as tf.Tensor, b, s);
+        return slice(backend, x, data, b, s);
+      },
+    },
+    {
+      kernelName: 'SplitV',
+      backendName: 'native',
+      kernelFunc: (args) => {
+        const backend = args.backend as Backend;
+        const { x } = args.inputs as { x: TensorInfo };
+        const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
+        const data = words(backend, x);
+        if (!data || x.shape.length > 8) return splitCpu(args);
+        const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+        const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
+        const begin = x.shape.map(() => 0);
+        return sizes.map((n) => {
+          const size = [...x.shape];
+          size[ax] = n;
+          const piece = slice(backend, x, data, [...begin], size);
+          begin[ax] += n;
+          return piece;
+        });
+      },
+    },
+    {
+      kernelName: 'PadV2',
+      backendName: 'native',
+      kernelFunc: (args) => {
+        const backend = args.backend as Backend;
+        const { x } = args.inputs as { x: TensorInfo };
+        const { paddings, constantValue } = args.attrs as unknown as { paddings: [number, number][]; constantValue: number };
+        const data = words(backend, x);
+        if (!data || x.shape.length === 0 || x.shape.length > 8) return padCpu(args);
+        const outShape = paddings.map((p, i) => p[0] + x.shape[i] + p[1]);
+        const out = like(backend, data, sizeOf(outShape));
+        out.fill(constantValue);
+        writeBox(ctx, x.shape, x.shape.map(() => 0), outShape, paddings.map((p) => p[0]), x.shape);
+        ctx.addon.copyBox(data, out);
+        return output(backend, outShape, out, x.dtype);
+      },
+    },
+    {
+      kernelName: 'Tile',
+      backendName: 'native',
+      kernelFunc: (args) => {
+        const backend = args.backend as Backend;
+        const { x } = args.inputs as { x: TensorInfo };
+        const { reps } = args.attrs as unknown as { reps: number[] };
+        const data = words(backend, x);
+        const rank = x.shape.length;
+        if (!data || rank === 0 || rank > 8 || reps.length !== rank) return tileCpu(args);
+        const outShape = x.shape.map((d, i) => d * reps[i]);
+        const out = like(backend, data, sizeOf(outShape));
+        const s = ctx.scratch;
+        s[0] = rank;
+        for (let i = 0; i < rank; i++) {
+          s[1 + i] = x.shape[i];
+          s[1 + rank + i] = reps[i];
+        }
+        ctx.addon.tile(data, out);
+        return output(backend, outShape, out, x.dtype);
+      },
+    },
+  ];
   const transposeCpu = cpuKernel('Transpose');
   const gatherCpu = cpuKernel('GatherV2');
   const segmentSumCpu = cpuKernel('UnsortedSegmentSum');
   return [
+    ...sliceKernels,
     {
       kernelName: 'Transpose',
       backendName: 'native',
@@ -66,6 +163,20 @@ export function movementKernels(ctx: NativeContext): KernelConfig[] {
       },
     },
   ];
+}
+
+/** The scratch layout of copyBox: [rank, srcDims, srcBegin, dstDims, dstBegin, size]. */
+function writeBox(ctx: NativeContext, srcDims: number[], srcBegin: number[], dstDims: number[], dstBegin: number[], size: number[]): void {
+  const r = srcDims.length;
+  const s = ctx.scratch;
+  s[0] = r;
+  for (let i = 0; i < r; i++) {
+    s[1 + i] = srcDims[i];
+    s[1 + r + i] = srcBegin[i];
+    s[1 + 2 * r + i] = dstDims[i];
+    s[1 + 3 * r + i] = dstBegin[i];
+    s[1 + 4 * r + i] = size[i];
+  }
 }
 
 /** Float32 or int32 data (moved as 4-byte words); null for other dtypes. */

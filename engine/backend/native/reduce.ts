@@ -23,10 +23,31 @@ export function reduceKernels(ctx: NativeContext): KernelConfig[] {
           return ints ?? fallback(args);
         }
         const plan = planAxes(x.shape, axis);
-        if (!plan) return fallback(args);
-        const out = allocFloat32(backend, plan.outer * plan.inner);
-        ctx.addon.reduce(op, floats(backend, x), out, plan.outer, plan.n, plan.inner);
-        return output(backend, attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(plan.outShape, plan.axes) : plan.outShape, out);
+        if (plan) {
+          const out = allocFloat32(backend, plan.outer * plan.inner);
+          ctx.addon.reduce(op, floats(backend, x), out, plan.outer, plan.n, plan.inner);
+          return output(backend, attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(plan.outShape, plan.axes) : plan.outShape, out);
+        }
+        // Scattered axes (a broadcast's gradient, say): move them last natively, then reduce rows.
+        const axes = [...tf.util.parseAxisParam(axis ?? (null as unknown as number), x.shape)].sort((p, q) => p - q);
+        const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+        if (x.shape.length > 8 || axes.length === 0) return fallback(args);
+        const data = floats(backend, x);
+        const moved = allocFloat32(backend, data.length);
+        const s = ctx.scratch;
+        const rank = x.shape.length;
+        s[0] = rank;
+        [...kept, ...axes].forEach((p, i) => {
+          s[1 + i] = x.shape[i];
+          s[1 + rank + i] = p;
+        });
+        ctx.addon.transpose(data, moved);
+        const outShape = kept.map((i) => x.shape[i]);
+        const n = sizeOf(axes.map((i) => x.shape[i]));
+        const out = allocFloat32(backend, sizeOf(outShape));
+        ctx.addon.reduce(op, moved, out, sizeOf(outShape), n, 1);
+        (backend as { pool?: { giveBack(a: Float32Array): void } }).pool?.giveBack(moved);
+        return output(backend, attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape, out);
       },
     };
   });

@@ -94,7 +94,7 @@ export function ContourMap({ land }: { land: Landscape2D }) {
   );
   return (
     <figure className="landscape-figure">
-      <canvas ref={ref} className="landscape-canvas" data-testid="landscape-heatmap" data-grid={land.grid.length} data-center={land.centerLoss} data-min={land.min.loss} aria-label="loss landscape, contour map" />
+      <canvas ref={ref} className="landscape-canvas" data-testid="landscape-heatmap" data-grid={land.grid.length} data-path={land.path?.length ?? 0} data-center={land.centerLoss} data-min={land.min.loss} aria-label="loss landscape, contour map" />
       <ScaleLegend scale={scale} />
     </figure>
   );

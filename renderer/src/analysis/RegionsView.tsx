@@ -23,8 +23,8 @@ export function RegionsView({ plane, boundary, preview, selected, onSelect }: { 
       for (const r of plane.regions) {
         trace(ctx, r.polygon, sx, sy);
         ctx.strokeStyle = line;
-        ctx.globalAlpha = 0.45;
-        ctx.lineWidth = 1;
+        ctx.globalAlpha = 0.38;
+        ctx.lineWidth = 0.9;
         ctx.stroke();
         ctx.globalAlpha = 1;
       }
@@ -88,7 +88,7 @@ function drawBoundary(ctx: CanvasRenderingContext2D, grid: BoundaryGrid, plane: 
       const i = row * n + col;
       const [r, g, b] = hexToRgb(classColor(grid.classes[i]));
       const conf = grid.confidence[i] ?? 1;
-      img.data.set([r, g, b, Math.round(35 + 95 * Math.max(0, Math.min(1, (conf - 0.5) * 2)))], ((n - 1 - row) * n + col) * 4);
+      img.data.set([r, g, b, Math.round(28 + 80 * Math.max(0, Math.min(1, (conf - 0.5) * 2)))], ((n - 1 - row) * n + col) * 4);
     }
   }
   const tmp = document.createElement('canvas');

@@ -120,7 +120,7 @@ function TreeResult({ tree, run, selected, onSelect, onRaise }: { tree: TreeAnal
       <div className="analysis-metrics">
         <Metric
           label="fidelity"
-          sub={tree.method === 'exact' ? `${tree.fidelitySamples.toLocaleString()} random inputs` : `${tree.fidelitySamples.toLocaleString()} test samples`}
+          sub={tree.method === 'exact' ? `on ${tree.fidelitySamples.toLocaleString()} inputs` : `${tree.fidelitySamples.toLocaleString()} test samples`}
           value={pct(tree.fidelity, tree.fidelity === 1 ? 0 : 1)}
           testId="tree-fidelity"
           data={tree.fidelity}

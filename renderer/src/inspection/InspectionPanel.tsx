@@ -19,7 +19,9 @@ export function InspectionPanel({ nodeId }: { nodeId: string }) {
   const [result, setResult] = useState<NodeInspection | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const ready = status === 'done' || status === 'stopped' || status === 'running';
+  // A run stopped by NaN keeps the weights of its last good step: worth looking into.
+  const keptWeights = useTrain((s) => s.status === 'error' && s.error?.code === 'nan');
+  const ready = status === 'done' || status === 'stopped' || status === 'running' || keptWeights;
 
   useEffect(() => {
     if (!runId || !ready) return;

@@ -13,7 +13,7 @@ Usage:
   tensorloom landscape FILE --checkpoint DIR [--grid N] [--range R] [--json] [--trajectory DIR]...
   tensorloom verify NAME... | --all [--full] [--json] [--backend B]
 
-Backends (B): tensorflow-gpu, tensorflow, wasm, cpu (default: the best available).`;
+Backends (B): tensorflow-gpu, tensorflow, native, wasm, cpu (default: the best available).`;
 
 type Command = (args: string[]) => Promise<number>;
 

@@ -72,7 +72,9 @@ export class CompiledModel {
       for (const spec of checked.kind.variables?.(checked.params, inputTypes) ?? []) {
         const name = `${id}/${spec.name}`;
         // tfjs variable names are global to the process; ours are per model, so tfjs picks its own.
-        const v = tf.variable(initialValue(spec.shape, spec.init, hashSeed(seed, name)), true);
+        const init = initialValue(spec.shape, spec.init, hashSeed(seed, name));
+        const v = tf.variable(init, true);
+        init.dispose();
         vars[spec.name] = v;
         this.variables.set(name, v);
       }

@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { fusedAdamUpdate } from '../backend/fused.js';
 import type { OptimizerConfig } from '../graph/schema.js';
 
 /**
@@ -223,14 +224,16 @@ class Adam extends SlotOptimizer {
   protected update(name: string, w: tf.Variable, grad: tf.Tensor): void {
     const lr = this.learningRate;
     const t = this.varSteps.get(name)!;
+    const m = this.slot('m', name, w).value;
+    const v = this.slot('v', name, w).value;
+    // One fused kernel where the backend has it (native): the same arithmetic in one pass.
+    if (fusedAdamUpdate(w, grad, m, v, { learningRate: lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, decoupled: this.decoupled, step: t })) return;
     let g = grad;
     let base: tf.Tensor = w;
     if (this.weightDecay !== 0) {
       if (this.decoupled) base = w.mul(1 - lr * this.weightDecay);
       else g = g.add(w.mul(this.weightDecay));
     }
-    const m = this.slot('m', name, w).value;
-    const v = this.slot('v', name, w).value;
     const mNext = m.mul(this.beta1).add(g.mul(1 - this.beta1));
     const vNext = v.mul(this.beta2).add(g.square().mul(1 - this.beta2));
     m.assign(mNext);

@@ -1,5 +1,5 @@
 import { loadCheckpoint } from '../../checkpoint/checkpoint.js';
-import { parseBackendName } from '../../backend/select.js';
+import { BACKEND_ORDER, parseBackendName } from '../../backend/select.js';
 import { DEFAULT_GRID, DEFAULT_RANGE, lossLandscape, type AnalysisProgress, type LandscapeResult, type WeightSnapshot } from '../../analysis/landscape/index.js';
 import { parseCommandArgs, UsageError } from '../main.js';
 import { failer, loadTrained } from './tree.js';
@@ -52,7 +52,7 @@ export async function runLandscape(args: string[]): Promise<number> {
   const split = values.split ?? 'train';
   if (split !== 'train' && split !== 'test') return usage(`--split must be train or test, got "${split}"`);
   const backend = values.backend === undefined ? undefined : parseBackendName(values.backend);
-  if (backend === null) return usage(`unknown backend "${values.backend}" (use tensorflow-gpu, tensorflow, wasm or cpu)`);
+  if (backend === null) return usage(`unknown backend "${values.backend}" (use one of: ${BACKEND_ORDER.join(', ')})`);
   const json = Boolean(values.json);
   const fail = failer('landscape', json);
 

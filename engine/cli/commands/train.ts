@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseBackendName } from '../../backend/select.js';
+import { BACKEND_ORDER, parseBackendName } from '../../backend/select.js';
 import { validateGraphText } from '../../graph/validate.js';
 import { formatProblem, hasErrors } from '../../graph/problems.js';
 import type { Graph } from '../../graph/schema.js';
@@ -39,7 +39,7 @@ export async function runTrain(args: string[]): Promise<number> {
     overrides[key] = n;
   }
   const backend = values.backend === undefined ? undefined : parseBackendName(values.backend);
-  if (backend === null) return usage(`unknown backend "${values.backend}" (use tensorflow-gpu, tensorflow, wasm or cpu)`);
+  if (backend === null) return usage(`unknown backend "${values.backend}" (use one of: ${BACKEND_ORDER.join(', ')})`);
 
   const file = positionals[0];
   let text: string;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { initBackend, parseBackendName } from '../../backend/select.js';
+import { BACKEND_ORDER, initBackend, parseBackendName } from '../../backend/select.js';
 import { loadCheckpoint } from '../../checkpoint/checkpoint.js';
 import { CompiledModel } from '../../compile/compile.js';
 import { describeDataset, loadDataset } from '../../data/registry.js';
@@ -39,7 +39,7 @@ export async function runTree(args: string[]): Promise<number> {
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) return usage(`--seed must be a whole number, got "${values.seed}"`);
   const backend = values.backend === undefined ? undefined : parseBackendName(values.backend);
-  if (backend === null) return usage(`unknown backend "${values.backend}" (use tensorflow-gpu, tensorflow, wasm or cpu)`);
+  if (backend === null) return usage(`unknown backend "${values.backend}" (use one of: ${BACKEND_ORDER.join(', ')})`);
   const json = Boolean(values.json);
   const fail = failer('tree', json);
 

@@ -1,4 +1,4 @@
-import { parseBackendName } from '../../backend/select.js';
+import { BACKEND_ORDER, parseBackendName } from '../../backend/select.js';
 import { listTemplateNames, loadTemplate, TemplateError, templatesRoot } from '../../templates/loadTemplate.js';
 import { verifyTemplate, type TemplateReport } from '../../templates/verify.js';
 import { parseCommandArgs, UsageError } from '../main.js';
@@ -28,7 +28,7 @@ export async function runVerify(args: string[]): Promise<number> {
   if (values.all && positionals.length) return usage('give template names or --all, not both');
   if (!values.all && positionals.length === 0) return usage('name a template, or --all');
   const backend = values.backend === undefined ? undefined : parseBackendName(values.backend);
-  if (backend === null) return usage(`unknown backend "${values.backend}" (use tensorflow-gpu, tensorflow, wasm or cpu)`);
+  if (backend === null) return usage(`unknown backend "${values.backend}" (use one of: ${BACKEND_ORDER.join(', ')})`);
   const root = values.templates ?? templatesRoot();
   const names = values.all ? await listTemplateNames(root) : positionals;
   const json = Boolean(values.json);

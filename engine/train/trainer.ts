@@ -141,7 +141,9 @@ export async function trainModel(model: CompiledModel, data: LoadedDataset, conf
         });
         await yieldToEventLoop();
       }
-      if (hooks.signal?.aborted) break;
+      // A stop that lands after the epoch's last step still closes the epoch (evaluation,
+      // epoch count), so a resume starts cleanly at the next one.
+      if (hooks.signal?.aborted && stepInEpoch < stepsPerEpoch) break;
       state.epoch++;
       state.step = state.epoch * stepsPerEpoch;
       if (state.epoch % evalEvery === 0 || state.epoch === config.epochs) {

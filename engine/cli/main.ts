@@ -1,4 +1,3 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runValidate } from './commands/validate.js';
 import { runTrain } from './commands/train.js';
 
@@ -50,16 +49,3 @@ export async function main(argv: string[]): Promise<number> {
   }
   return command(rest);
 }
-
-/** parseArgs with errors turned into a usage message instead of a stack trace. */
-type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
-
-export function parseCommandArgs<const O extends OptionsConfig>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-export class UsageError extends Error {}

@@ -1,4 +1,5 @@
 import type { TensorType } from '../shapes/types.js';
+import { keyDimOf } from '../nodes/interpreters/tokens.js';
 import { allocateNames, className, ExportError, lastDim, type ExportNode, type ExportPlan } from './plan.js';
 import { PYTHON_BLOCKS, READ_SAFETENSORS } from './pytorchLibrary.js';
 
@@ -311,7 +312,7 @@ function emitNode(node: ExportNode, name: string, ref: (node: ExportNode, port: 
       };
     case 'ModAttn': {
       const d = dim();
-      const keyDim = p.keyDim > 0 ? p.keyDim : d / p.heads;
+      const keyDim = keyDimOf(d, p.heads, p.keyDim);
       return {
         init: `ModAttn(${d}, heads=${p.heads}, key_dim=${keyDim}, code_dim=${p.codeDim})`,
         expr: `self.${name}(${a()})`,
@@ -321,7 +322,7 @@ function emitNode(node: ExportNode, name: string, ref: (node: ExportNode, port: 
     }
     case 'Script': {
       const d = dim();
-      const keyDim = p.keyDim > 0 ? p.keyDim : d / p.heads;
+      const keyDim = keyDimOf(d, p.heads, p.keyDim);
       return {
         init:
           `Script(${d}, functions=${p.functions}, type_dim=${p.typeDim}, code_dim=${p.codeDim}, loc=${p.loc}, iterations=${p.iterations}, ` +

@@ -3,11 +3,11 @@ import type { Graph } from '../graph/schema.js';
 import {
   frameShareString,
   graphFromJsonBytes,
-  graphFromJsonText,
   graphToJsonBytes,
-  isShareText,
   MAX_SHARED_GRAPH_BYTES,
-  ShareError,
+  readPastedGraph,
+  shareDataDamagedError,
+  shareTooLargeError,
   unframeShareString,
 } from './shareFormat.js';
 
@@ -29,15 +29,12 @@ export function decodeShareString(text: string): Graph {
   try {
     json = inflateRawSync(compressed, { maxOutputLength: MAX_SHARED_GRAPH_BYTES });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new ShareError(`the share string unpacks to more than ${MAX_SHARED_GRAPH_BYTES / 1024 ** 2} MB, more than a graph may be`);
-    }
-    throw new ShareError('the share string is damaged or cut short (its compressed data does not unpack): copy the whole link again');
+    throw (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? shareTooLargeError() : shareDataDamagedError();
   }
   return graphFromJsonBytes(new Uint8Array(json.buffer, json.byteOffset, json.byteLength), crc);
 }
 
 /** A graph from pasted text: graph JSON (copied from another window), a share string, or a link. */
 export function readSharedGraph(text: string): Graph {
-  return isShareText(text) ? decodeShareString(text) : graphFromJsonText(text);
+  return readPastedGraph(text, decodeShareString);
 }

@@ -2,11 +2,12 @@ import type { Graph } from '../graph/schema.js';
 import {
   frameShareString,
   graphFromJsonBytes,
-  graphFromJsonText,
   graphToJsonBytes,
-  isShareText,
   MAX_SHARED_GRAPH_BYTES,
+  readPastedGraph,
+  shareDataDamagedError,
   ShareError,
+  shareTooLargeError,
   unframeShareString,
 } from './shareFormat.js';
 
@@ -29,14 +30,14 @@ export async function decodeShareStringAsync(text: string): Promise<Graph> {
     json = await pump(compressed, new DecompressionStream('deflate-raw'), MAX_SHARED_GRAPH_BYTES);
   } catch (err) {
     if (err instanceof ShareError) throw err;
-    throw new ShareError('the share string is damaged or cut short (its compressed data does not unpack): copy the whole link again');
+    throw shareDataDamagedError();
   }
   return graphFromJsonBytes(json, crc);
 }
 
 /** A graph from pasted text: graph JSON (copied from another window), a share string, or a link. */
 export async function readSharedGraphAsync(text: string): Promise<Graph> {
-  return isShareText(text) ? decodeShareStringAsync(text) : graphFromJsonText(text);
+  return readPastedGraph(text, decodeShareStringAsync);
 }
 
 /** Runs bytes through a (de)compression stream, stopping past `limit` output bytes. */
@@ -54,7 +55,7 @@ async function pump(input: Uint8Array, stream: CompressionStream | Decompression
     size += value.length;
     if (size > limit) {
       await reader.cancel().catch(() => {});
-      throw new ShareError(`the share string unpacks to more than ${MAX_SHARED_GRAPH_BYTES / 1024 ** 2} MB, more than a graph may be`);
+      throw shareTooLargeError();
     }
     chunks.push(value);
   }

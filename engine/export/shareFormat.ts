@@ -25,6 +25,21 @@ export class ShareError extends Error {
   override name = 'ShareError';
 }
 
+/** The compressed data would inflate past MAX_SHARED_GRAPH_BYTES. */
+export function shareTooLargeError(): ShareError {
+  return new ShareError(`the share string unpacks to more than ${MAX_SHARED_GRAPH_BYTES / 1024 ** 2} MB, more than a graph may be`);
+}
+
+/** The compressed data does not inflate (the runtime's own message helps nobody pasting a link). */
+export function shareDataDamagedError(): ShareError {
+  return new ShareError('the share string is damaged or cut short (its compressed data does not unpack): copy the whole link again');
+}
+
+/** A graph from pasted text: graph JSON (copied from another window), or a share string or a link that `decode` reads. */
+export function readPastedGraph<G extends Graph | Promise<Graph>>(text: string, decode: (shareText: string) => G): G | Graph {
+  return isShareText(text) ? decode(text) : graphFromJsonText(text);
+}
+
 export function graphToJsonBytes(graph: Graph): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(graph));
 }

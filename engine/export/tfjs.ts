@@ -1,4 +1,5 @@
 import type { TensorType } from '../shapes/types.js';
+import { keyDimOf } from '../nodes/interpreters/tokens.js';
 import { allocateNames, ExportError, resolveExportAxis, type ExportNode, type ExportPlan } from './plan.js';
 import { JS_BLOCKS } from './tfjsLibrary.js';
 
@@ -166,12 +167,12 @@ function emitNode(node: ExportNode, ref: (node: ExportNode, port: string) => str
       return { expr: `moa(${a()}, ${v}, { topK: ${p.topK}, heads: ${p.heads}, headDim: ${p.headDim}, causal: ${p.causal} })`, blocks: ['moa'] };
     case 'ModAttn': {
       const d = node.inputTypes.in.shape[2] as number;
-      return { expr: `modAttn(${a()}, ${v}, { heads: ${p.heads}, keyDim: ${p.keyDim > 0 ? p.keyDim : d / p.heads}, codeDim: ${p.codeDim} })`, blocks: ['modAttn'] };
+      return { expr: `modAttn(${a()}, ${v}, { heads: ${p.heads}, keyDim: ${keyDimOf(d, p.heads, p.keyDim)}, codeDim: ${p.codeDim} })`, blocks: ['modAttn'] };
     }
     case 'Script': {
       const d = node.inputTypes.in.shape[2] as number;
       const settings = {
-        iterations: p.iterations, loc: p.loc, heads: p.heads, keyDim: p.keyDim > 0 ? p.keyDim : d / p.heads,
+        iterations: p.iterations, loc: p.loc, heads: p.heads, keyDim: keyDimOf(d, p.heads, p.keyDim),
         mlpLayers: p.mlpLayers, truncation: p.truncation, temperature: p.temperature,
       };
       const literal = Object.entries(settings).map(([k, value]) => `${k}: ${value}`).join(', ');

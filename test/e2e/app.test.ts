@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { buildRendererIfStale, launchChromium, screenshot, startServe, type Served } from './harness.js';
+import { closeApp, openApp, poll, screenshot, type Served } from './harness.js';
 
 /**
  * The app in Debian's Chromium against `tensorloom serve`: what a workshop participant
@@ -11,26 +11,13 @@ import { buildRendererIfStale, launchChromium, screenshot, startServe, type Serv
 let served: Served;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  buildRendererIfStale();
-  [served, browser] = await Promise.all([startServe(), launchChromium()]);
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  await page.goto(served.url);
-  await page.getByTestId('palette-item-Input').waitFor();
+  ({ served, browser, page, pageErrors } = await openApp());
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
-
-const poll = <T>(fn: () => Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
+afterAll(() => closeApp({ served, browser }));
 
 async function dropKind(type: string, x: number, y: number): Promise<void> {
   await page.getByTestId(`palette-item-${type}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../engine/server/server.js';
 import { createRng } from '../../engine/util/hash.js';
 import { launchKillableChromium, startServeIn } from '../reliability/killableApp.js';
-import { buildRendererIfStale, launchChromium, ROOT, screenshot } from './harness.js';
+import { buildRendererIfStale, launchChromium, poll, ROOT, screenshot, watchErrors } from './harness.js';
 
 /**
  * The app in Chromium, broken on purpose: the server and the browser killed mid-edit,
@@ -18,7 +18,6 @@ import { buildRendererIfStale, launchChromium, ROOT, screenshot } from './harnes
 
 type Graph = { nodes: { id: string; type: string; params?: Record<string, unknown> }[]; edges: unknown[]; [k: string]: unknown };
 
-const poll = <T>(fn: () => Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
 const graphOf = (page: Page): Promise<Graph> => page.evaluate(() => (window as any).tensorloom_app.doc.get().graph);
 /** One text per graph whatever the key order (the autosave writes keys in the file format's order). */
 const canon = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
@@ -79,13 +78,6 @@ async function openWorkspaceFile(page: Page, name: string): Promise<void> {
   }
   await page.getByTestId(`file-${name}`).click();
   await poll(() => page.getByTestId('file-name').textContent()).toBe(name);
-}
-
-function watchErrors(page: Page, into: string[]): void {
-  page.on('pageerror', (err) => into.push(err.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') into.push(m.text());
-  });
 }
 
 beforeAll(() => buildRendererIfStale(), 180_000);

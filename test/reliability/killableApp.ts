@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type BrowserServer } from 'playwright-core';
-import { CHROMIUM, ROOT } from '../e2e/harness.js';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium, spawnServe } from '../e2e/harness.js';
 
 /**
  * The app as processes a test can kill without warning: `tensorloom serve` on a given
@@ -20,30 +18,7 @@ export interface KillableServe {
 }
 
 export async function startServeIn(workspace: string, home: string): Promise<KillableServe> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'tensorloom.mjs'), 'serve', '--port', '0', '--workspace', workspace], {
-    cwd: ROOT,
-    env: { ...process.env, TENSORLOOM_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tensorloom serve did not start in 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /running at (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`tensorloom serve exited with ${child.exitCode}:\n${output}`));
-    });
-  });
+  const { child, url, exited } = await spawnServe(workspace, home);
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
@@ -64,11 +39,8 @@ export interface KillableBrowser {
 
 /** Debian's Chromium, started as its own process group so that one kill takes all of it. */
 export async function launchKillableChromium(): Promise<KillableBrowser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set TENSORLOOM_CHROMIUM`);
-  const server: BrowserServer = await chromium.launchServer({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  requireChromium();
+  const server: BrowserServer = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const proc = server.process();
   const exited = new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve())));
   const browser = await chromium.connect(server.wsEndpoint());

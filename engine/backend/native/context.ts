@@ -73,6 +73,32 @@ export function output(backend: Backend, shape: number[], data: Float32Array | I
   return backend.makeTensorInfo(shape, dtype, data);
 }
 
+/**
+ * A kernel of the native backend. `run` gets the backend, the kernel's inputs and attributes
+ * (typed as the caller says) and the raw arguments, for handing to a cpu kernel.
+ */
+export function nativeKernel<I, A = unknown>(
+  kernelName: string,
+  run: (backend: Backend, inputs: I, attrs: A, args: Parameters<KernelFunc>[0]) => TensorInfo | TensorInfo[],
+): KernelConfig {
+  return {
+    kernelName,
+    backendName: 'native',
+    kernelFunc: (args) => run(args.backend as Backend, args.inputs as unknown as I, args.attrs as unknown as A, args),
+  };
+}
+
+/** The scratch layout of transpose and tile: [rank, dims, one number per axis (the permutation or the repeats)]. */
+export function writeDimsPerAxis(ctx: NativeContext, dims: number[], perAxis: number[]): void {
+  const rank = dims.length;
+  const s = ctx.scratch;
+  s[0] = rank;
+  for (let i = 0; i < rank; i++) {
+    s[1 + i] = dims[i];
+    s[1 + rank + i] = perAxis[i];
+  }
+}
+
 /** The cpu backend's kernel, for the dtypes and cases the native code does not take. */
 export function cpuKernel(name: string): KernelFunc {
   const k = tf.getKernel(name, 'cpu');

@@ -1,5 +1,5 @@
 import { tf } from '../../tf.js';
-import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, floats, isFloat, output, sizeOf, values } from './context.js';
+import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, floats, isFloat, nativeKernel, output, sizeOf, values } from './context.js';
 
 /**
  * Every unary and binary op the addon lists: float32 arithmetic, int32 arithmetic,
@@ -9,57 +9,38 @@ export function elementwiseKernels(ctx: NativeContext): KernelConfig[] {
   const unary = ctx.addon.unaryOps.map((name): KernelConfig => {
     const fallback = cpuKernel(name);
     const op = ctx.code.unary.get(name)!;
-    return {
-      kernelName: name,
-      backendName: 'native',
-      kernelFunc: (args) => {
-        const backend = args.backend as Backend;
-        const { x } = args.inputs as { x: TensorInfo };
-        if (!isFloat(backend, x)) return fallback(args);
-        const [alpha, beta] = unaryParams(name, args.attrs as Record<string, number>);
-        const input = floats(backend, x);
-        const out = allocFloat32(backend, input.length);
-        ctx.addon.unary(op, input, out, alpha, beta);
-        return output(backend, x.shape, out);
-      },
-    };
+    return nativeKernel<{ x: TensorInfo }, Record<string, number>>(name, (backend, { x }, attrs, args) => {
+      if (!isFloat(backend, x)) return fallback(args);
+      const [alpha, beta] = unaryParams(name, attrs);
+      const input = floats(backend, x);
+      const out = allocFloat32(backend, input.length);
+      ctx.addon.unary(op, input, out, alpha, beta);
+      return output(backend, x.shape, out);
+    });
   });
   const names = new Set([...ctx.addon.binaryOps, ...ctx.addon.intOps, ...ctx.addon.compareOps, ...ctx.addon.logicalOps]);
   const binary = [...names].map((name): KernelConfig => {
     const fallback = cpuKernel(name);
     // Prelu's inputs are {x, alpha}; the others' {a, b}.
     const [first, second] = name === 'Prelu' ? ['x', 'alpha'] : ['a', 'b'];
-    return {
-      kernelName: name,
-      backendName: 'native',
-      kernelFunc: (args) => {
-        const inputs = args.inputs as Record<string, TensorInfo>;
-        const backend = args.backend as Backend;
-        const a = inputs[first];
-        const b = inputs[second];
-        return binaryInto(ctx, backend, name, a, b) ?? typedBinary(ctx, backend, name, a, b) ?? fallback(args);
-      },
-    };
+    return nativeKernel<Record<string, TensorInfo>>(name, (backend, inputs, _attrs, args) => {
+      const a = inputs[first];
+      const b = inputs[second];
+      return binaryInto(ctx, backend, name, a, b) ?? typedBinary(ctx, backend, name, a, b) ?? fallback(args);
+    });
   });
   const castCpu = cpuKernel('Cast');
   // The cpu backend's Cast to float32 relabels int32 and bool data without converting
   // it; converting here gives the native kernels real float32 arrays to work on.
-  const cast: KernelConfig = {
-    kernelName: 'Cast',
-    backendName: 'native',
-    kernelFunc: (args) => {
-      const backend = args.backend as Backend;
-      const { x } = args.inputs as { x: TensorInfo };
-      const { dtype } = args.attrs as { dtype: tf.DataType };
-      const data = values(backend, x);
-      if (dtype !== 'float32' || (x.dtype !== 'int32' && x.dtype !== 'bool') || !(data instanceof Int32Array || data instanceof Uint8Array)) {
-        return castCpu(args);
-      }
-      const out = allocFloat32(backend, data.length);
-      out.set(data);
-      return output(backend, x.shape, out);
-    },
-  };
+  const cast = nativeKernel<{ x: TensorInfo }, { dtype: tf.DataType }>('Cast', (backend, { x }, { dtype }, args) => {
+    const data = values(backend, x);
+    if (dtype !== 'float32' || (x.dtype !== 'int32' && x.dtype !== 'bool') || !(data instanceof Int32Array || data instanceof Uint8Array)) {
+      return castCpu(args);
+    }
+    const out = allocFloat32(backend, data.length);
+    out.set(data);
+    return output(backend, x.shape, out);
+  });
   return [...unary, ...binary, cast];
 }
 

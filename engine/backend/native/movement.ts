@@ -1,5 +1,5 @@
 import { tf } from '../../tf.js';
-import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, output, sizeOf, values } from './context.js';
+import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, nativeKernel, output, sizeOf, values, writeDimsPerAxis } from './context.js';
 
 /**
  * Data movement on 4-byte data (float32, int32): Transpose, GatherV2 (batchDims 0) and
@@ -24,144 +24,85 @@ export function movementKernels(ctx: NativeContext): KernelConfig[] {
     return output(backend, size, out, x.dtype);
   };
   const sliceKernels: KernelConfig[] = [
-    {
-      kernelName: 'Slice',
-      backendName: 'native',
-      kernelFunc: (args) => {
-        const backend = args.backend as Backend;
-        const { x } = args.inputs as { x: TensorInfo };
-        const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
-        const data = words(backend, x);
-        if (!data || x.shape.length === 0 || x.shape.length > 8) return sliceCpu(args);
-        const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
-        tf.slice_util.assertParamsValid(x as tf.Tensor, b, s);
-        return slice(backend, x, data, b, s);
-      },
-    },
-    {
-      kernelName: 'SplitV',
-      backendName: 'native',
-      kernelFunc: (args) => {
-        const backend = args.backend as Backend;
-        const { x } = args.inputs as { x: TensorInfo };
-        const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
-        const data = words(backend, x);
-        if (!data || x.shape.length > 8) return splitCpu(args);
-        const ax = tf.util.parseAxisParam(axis, x.shape)[0];
-        const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
-        const begin = x.shape.map(() => 0);
-        return sizes.map((n) => {
-          const size = [...x.shape];
-          size[ax] = n;
-          const piece = slice(backend, x, data, [...begin], size);
-          begin[ax] += n;
-          return piece;
-        });
-      },
-    },
-    {
-      kernelName: 'PadV2',
-      backendName: 'native',
-      kernelFunc: (args) => {
-        const backend = args.backend as Backend;
-        const { x } = args.inputs as { x: TensorInfo };
-        const { paddings, constantValue } = args.attrs as unknown as { paddings: [number, number][]; constantValue: number };
-        const data = words(backend, x);
-        if (!data || x.shape.length === 0 || x.shape.length > 8) return padCpu(args);
-        const outShape = paddings.map((p, i) => p[0] + x.shape[i] + p[1]);
-        const out = like(backend, data, sizeOf(outShape));
-        out.fill(constantValue);
-        writeBox(ctx, x.shape, x.shape.map(() => 0), outShape, paddings.map((p) => p[0]), x.shape);
-        ctx.addon.copyBox(data, out);
-        return output(backend, outShape, out, x.dtype);
-      },
-    },
-    {
-      kernelName: 'Tile',
-      backendName: 'native',
-      kernelFunc: (args) => {
-        const backend = args.backend as Backend;
-        const { x } = args.inputs as { x: TensorInfo };
-        const { reps } = args.attrs as unknown as { reps: number[] };
-        const data = words(backend, x);
-        const rank = x.shape.length;
-        if (!data || rank === 0 || rank > 8 || reps.length !== rank) return tileCpu(args);
-        const outShape = x.shape.map((d, i) => d * reps[i]);
-        const out = like(backend, data, sizeOf(outShape));
-        const s = ctx.scratch;
-        s[0] = rank;
-        for (let i = 0; i < rank; i++) {
-          s[1 + i] = x.shape[i];
-          s[1 + rank + i] = reps[i];
-        }
-        ctx.addon.tile(data, out);
-        return output(backend, outShape, out, x.dtype);
-      },
-    },
+    nativeKernel<{ x: TensorInfo }, { begin: number | number[]; size: number | number[] }>('Slice', (backend, { x }, { begin, size }, args) => {
+      const data = words(backend, x);
+      if (!data || x.shape.length === 0 || x.shape.length > 8) return sliceCpu(args);
+      const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+      tf.slice_util.assertParamsValid(x as tf.Tensor, b, s);
+      return slice(backend, x, data, b, s);
+    }),
+    nativeKernel<{ x: TensorInfo }, { numOrSizeSplits: number | number[]; axis: number }>('SplitV', (backend, { x }, { numOrSizeSplits, axis }, args) => {
+      const data = words(backend, x);
+      if (!data || x.shape.length > 8) return splitCpu(args);
+      const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+      const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
+      const begin = x.shape.map(() => 0);
+      return sizes.map((n) => {
+        const size = [...x.shape];
+        size[ax] = n;
+        const piece = slice(backend, x, data, [...begin], size);
+        begin[ax] += n;
+        return piece;
+      });
+    }),
+    nativeKernel<{ x: TensorInfo }, { paddings: [number, number][]; constantValue: number }>('PadV2', (backend, { x }, { paddings, constantValue }, args) => {
+      const data = words(backend, x);
+      if (!data || x.shape.length === 0 || x.shape.length > 8) return padCpu(args);
+      const outShape = paddings.map((p, i) => p[0] + x.shape[i] + p[1]);
+      const out = like(backend, data, sizeOf(outShape));
+      out.fill(constantValue);
+      writeBox(ctx, x.shape, x.shape.map(() => 0), outShape, paddings.map((p) => p[0]), x.shape);
+      ctx.addon.copyBox(data, out);
+      return output(backend, outShape, out, x.dtype);
+    }),
+    nativeKernel<{ x: TensorInfo }, { reps: number[] }>('Tile', (backend, { x }, { reps }, args) => {
+      const data = words(backend, x);
+      const rank = x.shape.length;
+      if (!data || rank === 0 || rank > 8 || reps.length !== rank) return tileCpu(args);
+      const outShape = x.shape.map((d, i) => d * reps[i]);
+      const out = like(backend, data, sizeOf(outShape));
+      writeDimsPerAxis(ctx, x.shape, reps);
+      ctx.addon.tile(data, out);
+      return output(backend, outShape, out, x.dtype);
+    }),
   ];
   const transposeCpu = cpuKernel('Transpose');
   const gatherCpu = cpuKernel('GatherV2');
   const segmentSumCpu = cpuKernel('UnsortedSegmentSum');
   return [
     ...sliceKernels,
-    {
-      kernelName: 'Transpose',
-      backendName: 'native',
-      kernelFunc: (args) => {
-        const backend = args.backend as Backend;
-        const { x } = args.inputs as { x: TensorInfo };
-        const { perm } = args.attrs as unknown as { perm: number[] };
-        const data = words(backend, x);
-        const rank = x.shape.length;
-        if (!data || rank > 8) return transposeCpu(args);
-        const s = ctx.scratch;
-        s[0] = rank;
-        for (let i = 0; i < rank; i++) {
-          s[1 + i] = x.shape[i];
-          s[1 + rank + i] = perm[i];
-        }
-        const out = like(backend, data, data.length);
-        ctx.addon.transpose(data, out);
-        return output(backend, perm.map((p) => x.shape[p]), out, x.dtype);
-      },
-    },
-    {
-      kernelName: 'GatherV2',
-      backendName: 'native',
-      kernelFunc: (args) => {
-        const backend = args.backend as Backend;
-        const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
-        const { axis, batchDims } = args.attrs as { axis: number; batchDims?: number };
-        const data = words(backend, x);
-        const idx = values(backend, indices);
-        if (!data || !(idx instanceof Int32Array) || (batchDims ?? 0) !== 0) return gatherCpu(args);
-        const ax = tf.util.parseAxisParam(axis, x.shape)[0];
-        const outer = sizeOf(x.shape.slice(0, ax));
-        const dim = x.shape[ax];
-        const inner = sizeOf(x.shape.slice(ax + 1));
-        const out = like(backend, data, outer * idx.length * inner);
-        const bad = ctx.addon.gather(data, idx, out, outer, dim, inner);
-        if (bad >= 0) throw new Error(`GatherV2: the index value ${idx[bad]} is not in [0, ${dim - 1}]`);
-        return output(backend, [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)], out, x.dtype);
-      },
-    },
-    {
-      kernelName: 'UnsortedSegmentSum',
-      backendName: 'native',
-      kernelFunc: (args) => {
-        const backend = args.backend as Backend;
-        const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo };
-        const { numSegments } = args.attrs as { numSegments: number };
-        const data = values(backend, x);
-        const ids = values(backend, segmentIds);
-        if (!(data instanceof Float32Array) || x.dtype !== 'float32' || !(ids instanceof Int32Array)) return segmentSumCpu(args);
-        const rest = x.shape.slice(segmentIds.shape.length);
-        const inner = sizeOf(rest);
-        const out = allocFloat32(backend, numSegments * inner);
-        ctx.addon.segmentSum(data, ids, out, numSegments, inner);
-        return output(backend, [numSegments, ...rest], out);
-      },
-    },
+    nativeKernel<{ x: TensorInfo }, { perm: number[] }>('Transpose', (backend, { x }, { perm }, args) => {
+      const data = words(backend, x);
+      const rank = x.shape.length;
+      if (!data || rank > 8) return transposeCpu(args);
+      writeDimsPerAxis(ctx, x.shape, perm);
+      const out = like(backend, data, data.length);
+      ctx.addon.transpose(data, out);
+      return output(backend, perm.map((p) => x.shape[p]), out, x.dtype);
+    }),
+    nativeKernel<{ x: TensorInfo; indices: TensorInfo }, { axis: number; batchDims?: number }>('GatherV2', (backend, { x, indices }, { axis, batchDims }, args) => {
+      const data = words(backend, x);
+      const idx = values(backend, indices);
+      if (!data || !(idx instanceof Int32Array) || (batchDims ?? 0) !== 0) return gatherCpu(args);
+      const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+      const outer = sizeOf(x.shape.slice(0, ax));
+      const dim = x.shape[ax];
+      const inner = sizeOf(x.shape.slice(ax + 1));
+      const out = like(backend, data, outer * idx.length * inner);
+      const bad = ctx.addon.gather(data, idx, out, outer, dim, inner);
+      if (bad >= 0) throw new Error(`GatherV2: the index value ${idx[bad]} is not in [0, ${dim - 1}]`);
+      return output(backend, [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)], out, x.dtype);
+    }),
+    nativeKernel<{ x: TensorInfo; segmentIds: TensorInfo }, { numSegments: number }>('UnsortedSegmentSum', (backend, { x, segmentIds }, { numSegments }, args) => {
+      const data = values(backend, x);
+      const ids = values(backend, segmentIds);
+      if (!(data instanceof Float32Array) || x.dtype !== 'float32' || !(ids instanceof Int32Array)) return segmentSumCpu(args);
+      const rest = x.shape.slice(segmentIds.shape.length);
+      const inner = sizeOf(rest);
+      const out = allocFloat32(backend, numSegments * inner);
+      ctx.addon.segmentSum(data, ids, out, numSegments, inner);
+      return output(backend, [numSegments, ...rest], out);
+    }),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { tf } from '../../tf.js';
-import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, floats, isFloat, output, sizeOf, values } from './context.js';
+import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, floats, isFloat, nativeKernel, output, sizeOf, values, writeDimsPerAxis } from './context.js';
 
 /**
  * Sum, Mean, Max, Min, Prod, ArgMax, ArgMin over one contiguous run of axes (any
@@ -10,102 +10,69 @@ export function reduceKernels(ctx: NativeContext): KernelConfig[] {
   const reductions = ctx.addon.reduceOps.map((name): KernelConfig => {
     const fallback = cpuKernel(name);
     const op = ctx.code.reduce.get(name)!;
-    return {
-      kernelName: name,
-      backendName: 'native',
-      kernelFunc: (args) => {
-        const backend = args.backend as Backend;
-        const { x } = args.inputs as { x: TensorInfo };
-        const attrs = args.attrs as { axis?: number | number[]; reductionIndices?: number | number[]; keepDims?: boolean };
-        const axis = name === 'Max' ? attrs.reductionIndices : attrs.axis;
-        if (!isFloat(backend, x)) {
-          const ints = intReduction(name, backend, x, axis, attrs.keepDims ?? false);
-          return ints ?? fallback(args);
-        }
-        const plan = planAxes(x.shape, axis);
-        if (plan) {
-          const out = allocFloat32(backend, plan.outer * plan.inner);
-          ctx.addon.reduce(op, floats(backend, x), out, plan.outer, plan.n, plan.inner);
-          return output(backend, attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(plan.outShape, plan.axes) : plan.outShape, out);
-        }
-        // Scattered axes (a broadcast's gradient, say): move them last natively, then reduce rows.
-        const axes = [...tf.util.parseAxisParam(axis ?? (null as unknown as number), x.shape)].sort((p, q) => p - q);
-        const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-        if (x.shape.length > 8 || axes.length === 0) return fallback(args);
-        const data = floats(backend, x);
-        const moved = allocFloat32(backend, data.length);
-        const s = ctx.scratch;
-        const rank = x.shape.length;
-        s[0] = rank;
-        [...kept, ...axes].forEach((p, i) => {
-          s[1 + i] = x.shape[i];
-          s[1 + rank + i] = p;
-        });
-        ctx.addon.transpose(data, moved);
-        const outShape = kept.map((i) => x.shape[i]);
-        const n = sizeOf(axes.map((i) => x.shape[i]));
-        const out = allocFloat32(backend, sizeOf(outShape));
-        ctx.addon.reduce(op, moved, out, sizeOf(outShape), n, 1);
-        (backend as { pool?: { giveBack(a: Float32Array): void } }).pool?.giveBack(moved);
-        return output(backend, attrs.keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape, out);
-      },
-    };
+    return nativeKernel<{ x: TensorInfo }, ReduceAttrs>(name, (backend, { x }, attrs, args) => {
+      const axis = name === 'Max' ? attrs.reductionIndices : attrs.axis;
+      if (!isFloat(backend, x)) {
+        const ints = intReduction(name, backend, x, axis, attrs.keepDims ?? false);
+        return ints ?? fallback(args);
+      }
+      const plan = planAxes(x.shape, axis);
+      if (plan) {
+        const out = allocFloat32(backend, plan.outer * plan.inner);
+        ctx.addon.reduce(op, floats(backend, x), out, plan.outer, plan.n, plan.inner);
+        return output(backend, keptShape(plan.outShape, plan.axes, attrs.keepDims), out);
+      }
+      // Scattered axes (a broadcast's gradient, say): move them last natively, then reduce rows.
+      const axes = [...tf.util.parseAxisParam(axis ?? (null as unknown as number), x.shape)].sort((p, q) => p - q);
+      const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+      if (x.shape.length > 8 || axes.length === 0) return fallback(args);
+      const data = floats(backend, x);
+      const moved = allocFloat32(backend, data.length);
+      writeDimsPerAxis(ctx, x.shape, [...kept, ...axes]);
+      ctx.addon.transpose(data, moved);
+      const outShape = kept.map((i) => x.shape[i]);
+      const n = sizeOf(axes.map((i) => x.shape[i]));
+      const out = allocFloat32(backend, sizeOf(outShape));
+      ctx.addon.reduce(op, moved, out, sizeOf(outShape), n, 1);
+      (backend as { pool?: { giveBack(a: Float32Array): void } }).pool?.giveBack(moved);
+      return output(backend, keptShape(outShape, axes, attrs.keepDims), out);
+    });
   });
   const argReductions = ctx.addon.argReduceOps.map((name): KernelConfig => {
     const fallback = cpuKernel(name);
     const op = ctx.code.argReduce.get(name)!;
-    return {
-      kernelName: name,
-      backendName: 'native',
-      kernelFunc: (args) => {
-        const backend = args.backend as Backend;
-        const { x } = args.inputs as { x: TensorInfo };
-        const plan = isFloat(backend, x) ? planAxes(x.shape, (args.attrs as { axis: number }).axis) : null;
-        if (!plan || plan.axes.length !== 1 || plan.n === 0) return fallback(args);
-        const out = new Int32Array(plan.outer * plan.inner);
-        ctx.addon.argReduce(op, floats(backend, x), out, plan.outer, plan.n, plan.inner);
-        return output(backend, plan.outShape, out, 'int32');
-      },
-    };
+    return nativeKernel<{ x: TensorInfo }, { axis: number }>(name, (backend, { x }, attrs, args) => {
+      const plan = isFloat(backend, x) ? planAxes(x.shape, attrs.axis) : null;
+      if (!plan || plan.axes.length !== 1 || plan.n === 0) return fallback(args);
+      const out = new Int32Array(plan.outer * plan.inner);
+      ctx.addon.argReduce(op, floats(backend, x), out, plan.outer, plan.n, plan.inner);
+      return output(backend, plan.outShape, out, 'int32');
+    });
   });
   const softmaxCpu = cpuKernel('Softmax');
-  const softmax: KernelConfig = {
-    kernelName: 'Softmax',
-    backendName: 'native',
-    kernelFunc: (args) => {
-      const backend = args.backend as Backend;
-      const { logits } = args.inputs as { logits: TensorInfo };
-      const { dim } = args.attrs as { dim: number };
-      const rank = logits.shape.length;
-      if (!isFloat(backend, logits) || rank === 0 || (dim !== -1 && dim !== rank - 1)) return softmaxCpu(args);
-      const cols = logits.shape[rank - 1];
-      const input = floats(backend, logits);
-      const out = allocFloat32(backend, input.length);
-      ctx.addon.softmax(input, out, cols === 0 ? 0 : input.length / cols, cols);
-      return output(backend, logits.shape, out);
-    },
-  };
+  const softmax = nativeKernel<{ logits: TensorInfo }, { dim: number }>('Softmax', (backend, { logits }, { dim }, args) => {
+    const rank = logits.shape.length;
+    if (!isFloat(backend, logits) || rank === 0 || (dim !== -1 && dim !== rank - 1)) return softmaxCpu(args);
+    const cols = logits.shape[rank - 1];
+    const input = floats(backend, logits);
+    const out = allocFloat32(backend, input.length);
+    ctx.addon.softmax(input, out, cols === 0 ? 0 : input.length / cols, cols);
+    return output(backend, logits.shape, out);
+  });
   const topkCpu = cpuKernel('TopK');
-  const topk: KernelConfig = {
-    kernelName: 'TopK',
-    backendName: 'native',
-    kernelFunc: (args) => {
-      const backend = args.backend as Backend;
-      const { x } = args.inputs as { x: TensorInfo };
-      const { k, sorted } = args.attrs as { k: number; sorted: boolean };
-      const rank = x.shape.length;
-      // Unsorted results may come in any order; the cpu kernel's is the reference there.
-      if (!isFloat(backend, x) || rank === 0 || sorted === false) return topkCpu(args);
-      const cols = x.shape[rank - 1];
-      const data = floats(backend, x);
-      const rows = cols === 0 ? 0 : data.length / cols;
-      const vals = allocFloat32(backend, rows * k);
-      const idx = new Int32Array(rows * k);
-      ctx.addon.topk(data, vals, idx, rows, cols, k);
-      const shape = [...x.shape.slice(0, -1), k];
-      return [output(backend, shape, vals), output(backend, shape, idx, 'int32')];
-    },
-  };
+  const topk = nativeKernel<{ x: TensorInfo }, { k: number; sorted: boolean }>('TopK', (backend, { x }, { k, sorted }, args) => {
+    const rank = x.shape.length;
+    // Unsorted results may come in any order; the cpu kernel's is the reference there.
+    if (!isFloat(backend, x) || rank === 0 || sorted === false) return topkCpu(args);
+    const cols = x.shape[rank - 1];
+    const data = floats(backend, x);
+    const rows = cols === 0 ? 0 : data.length / cols;
+    const vals = allocFloat32(backend, rows * k);
+    const idx = new Int32Array(rows * k);
+    ctx.addon.topk(data, vals, idx, rows, cols, k);
+    const shape = [...x.shape.slice(0, -1), k];
+    return [output(backend, shape, vals), output(backend, shape, idx, 'int32')];
+  });
   return [...reductions, ...argReductions, softmax, topk];
 }
 
@@ -139,7 +106,14 @@ function intReduction(name: string, backend: Backend, x: TensorInfo, axis: numbe
       out[o * inner + i] = acc;
     }
   }
-  return output(backend, keepDims ? tf.backend_util.expandShapeToKeepDim(plan.outShape, plan.axes) : plan.outShape, out, 'int32');
+  return output(backend, keptShape(plan.outShape, plan.axes, keepDims), out, 'int32');
+}
+
+type ReduceAttrs = { axis?: number | number[]; reductionIndices?: number | number[]; keepDims?: boolean };
+
+/** The reduced shape, with the reduced axes kept as size 1 when keepDims is on. */
+function keptShape(outShape: number[], axes: number[], keepDims: boolean | undefined): number[] {
+  return keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
 }
 
 interface AxesPlan {

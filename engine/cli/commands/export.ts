@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { initBackend } from '../../backend/select.js';
 import { CHECKPOINT_FILES } from '../../checkpoint/checkpoint.js';
-import { describeDataset } from '../../data/registry.js';
 import { EXPORT_TARGETS, type ExportTarget } from '../../export/bundle.js';
 import { exportToDirectory } from '../../export/exportGraph.js';
-import { formatProblem, hasErrors } from '../../graph/problems.js';
-import { validateGraphText } from '../../graph/validate.js';
-import { parseCommandArgs, UsageError } from '../main.js';
+import { hasErrors } from '../../graph/problems.js';
+import { failer, parseOrUsage, usagePrinter } from '../command.js';
+import { graphProblemsMessage, validateGraphFile } from '../graphFile.js';
 
 const USAGE = 'usage: tensorloom export [FILE] --to pytorch|tfjs [--checkpoint DIR] --out DIR [--json]';
+const usage = usagePrinter('export', USAGE);
 
 /**
  * Writes the graph as a PyTorch module (model.py + weights.safetensors) or a TensorFlow.js
@@ -18,18 +18,13 @@ const USAGE = 'usage: tensorloom export [FILE] --to pytorch|tfjs [--checkpoint D
  * may be left out with --checkpoint: the graph saved in the checkpoint is used.
  */
 export async function runExport(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseCommandArgs(args, {
-      to: { type: 'string' },
-      checkpoint: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-  } catch (err) {
-    if (err instanceof UsageError) return usage(err.message);
-    throw err;
-  }
+  const parsed = parseOrUsage(args, {
+    to: { type: 'string' },
+    checkpoint: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+  }, usage);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const json = Boolean(values.json);
   if (positionals.length > 1) return usage('name one graph file');
@@ -41,21 +36,16 @@ export async function runExport(args: string[]): Promise<number> {
   const target = values.to as ExportTarget;
 
   const file = positionals[0] ?? join(values.checkpoint!, CHECKPOINT_FILES.graph);
-  const fail = (message: string, code = 'export') => {
-    if (json) console.log(JSON.stringify({ event: 'error', code, message }));
-    else console.error(`tensorloom export: ${message}`);
-    return 1;
-  };
+  const fail = failer('export', json);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    return fail(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as Error).message}`, 'io');
+    return fail('io', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as Error).message}`);
   }
-  const validation = validateGraphText(text, { describeDataset: (ref) => describeDataset(ref, { baseDir: dirname(resolve(file)) }) });
+  const { validation } = validateGraphFile(file, text);
   if (hasErrors(validation.problems) || !validation.graph) {
-    const errors = validation.problems.filter((p) => p.severity === 'error');
-    return fail(`${file}: the graph has ${errors.length} problem${errors.length === 1 ? '' : 's'}:\n${errors.map((p) => `  ${formatProblem(p)}`).join('\n')}`, 'graph');
+    return fail('graph', graphProblemsMessage(file, validation.problems.filter((p) => p.severity === 'error')));
   }
   try {
     // Only the initial weights need tensors; the plain-JS backend makes them the same everywhere.
@@ -79,11 +69,6 @@ export async function runExport(args: string[]): Promise<number> {
     }
     return 0;
   } catch (err) {
-    return fail((err as Error).message);
+    return fail('export', (err as Error).message);
   }
-}
-
-function usage(message: string): number {
-  console.error(`tensorloom export: ${message}\n${USAGE}`);
-  return 2;
 }

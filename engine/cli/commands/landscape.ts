@@ -1,58 +1,44 @@
 import { loadCheckpoint } from '../../checkpoint/checkpoint.js';
-import { BACKEND_ORDER, parseBackendName } from '../../backend/select.js';
 import { DEFAULT_GRID, DEFAULT_RANGE, lossLandscape, type AnalysisProgress, type LandscapeResult, type WeightSnapshot } from '../../analysis/landscape/index.js';
-import { parseCommandArgs, UsageError } from '../main.js';
-import { failer, loadTrained } from './tree.js';
+import { backendFlag, failer, numberFlag, orUsage, parseOrUsage, positive, usagePrinter, whole } from '../command.js';
+import { loadTrained } from '../loadTrained.js';
 
 const USAGE =
   'usage: tensorloom landscape FILE --checkpoint DIR [--grid N] [--range R] [--json] [--rho R] [--steps N] [--split train|test] [--seed S] [--limit N] [--trajectory DIR]... [--backend B]';
+const usage = usagePrinter('landscape', USAGE);
 
 export async function runLandscape(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseCommandArgs(args, {
-      checkpoint: { type: 'string' },
-      grid: { type: 'string' },
-      range: { type: 'string' },
-      json: { type: 'boolean' },
-      rho: { type: 'string' },
-      steps: { type: 'string' },
-      split: { type: 'string' },
-      seed: { type: 'string' },
-      limit: { type: 'string' },
-      trajectory: { type: 'string', multiple: true },
-      backend: { type: 'string' },
-    });
-  } catch (err) {
-    if (err instanceof UsageError) return usage(err.message);
-    throw err;
-  }
+  const parsed = parseOrUsage(args, {
+    checkpoint: { type: 'string' },
+    grid: { type: 'string' },
+    range: { type: 'string' },
+    json: { type: 'boolean' },
+    rho: { type: 'string' },
+    steps: { type: 'string' },
+    split: { type: 'string' },
+    seed: { type: 'string' },
+    limit: { type: 'string' },
+    trajectory: { type: 'string', multiple: true },
+    backend: { type: 'string' },
+  }, usage);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return usage('name one graph file');
   if (!values.checkpoint) return usage('--checkpoint DIR is required (train with `tensorloom train FILE --out DIR`)');
-  const number = (flag: string, raw: string | undefined, fallback: number | undefined, check: (n: number) => boolean, what: string) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!check(n)) throw new UsageError(`--${flag} must be ${what}, got "${raw}"`);
-    return n;
-  };
-  const whole = (min: number, max = Infinity) => (n: number) => Number.isInteger(n) && n >= min && n <= max;
-  const positive = (n: number) => Number.isFinite(n) && n > 0;
-  let grid, range, rho, steps, seed, limit;
-  try {
-    grid = number('grid', values.grid, DEFAULT_GRID, whole(1, 1001), 'a whole number from 1 to 1001');
-    range = number('range', values.range, values.trajectory ? undefined : DEFAULT_RANGE, positive, 'a positive number');
-    rho = number('rho', values.rho, 0.05, positive, 'a positive number');
-    steps = number('steps', values.steps, 5, whole(0, 1000), 'a whole number ≥ 0');
-    seed = number('seed', values.seed, 1, whole(0), 'a whole number');
-    limit = number('limit', values.limit, undefined, whole(1), 'a whole number ≥ 1');
-  } catch (err) {
-    return usage((err as Error).message);
-  }
+  const numbers = orUsage(usage, () => ({
+    grid: numberFlag('grid', values.grid, DEFAULT_GRID, whole(1, 1001), 'a whole number from 1 to 1001'),
+    range: numberFlag('range', values.range, values.trajectory ? undefined : DEFAULT_RANGE, positive, 'a positive number'),
+    rho: numberFlag('rho', values.rho, 0.05, positive, 'a positive number'),
+    steps: numberFlag('steps', values.steps, 5, whole(0, 1000), 'a whole number ≥ 0'),
+    seed: numberFlag('seed', values.seed, 1, whole(0), 'a whole number'),
+    limit: numberFlag('limit', values.limit, undefined, whole(1), 'a whole number ≥ 1'),
+  }));
+  if (typeof numbers === 'number') return numbers;
+  const { grid, range, rho, steps, seed, limit } = numbers;
   const split = values.split ?? 'train';
   if (split !== 'train' && split !== 'test') return usage(`--split must be train or test, got "${split}"`);
-  const backend = values.backend === undefined ? undefined : parseBackendName(values.backend);
-  if (backend === null) return usage(`unknown backend "${values.backend}" (use one of: ${BACKEND_ORDER.join(', ')})`);
+  const backend = orUsage(usage, () => backendFlag(values.backend));
+  if (typeof backend === 'number') return backend;
   const json = Boolean(values.json);
   const fail = failer('landscape', json);
 
@@ -141,9 +127,4 @@ function progressLine(stream: NodeJS.WriteStream): (p: AnalysisProgress) => void
     last = now;
     stream.write(`\r${p.phase} ${p.done}/${p.total}\x1b[K`);
   };
-}
-
-function usage(message: string): number {
-  console.error(`tensorloom landscape: ${message}\n${USAGE}`);
-  return 2;
 }

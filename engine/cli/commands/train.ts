@@ -1,45 +1,38 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { BACKEND_ORDER, parseBackendName } from '../../backend/select.js';
-import { validateGraphText } from '../../graph/validate.js';
 import { formatProblem, hasErrors } from '../../graph/problems.js';
 import type { Graph } from '../../graph/schema.js';
 import { trainGraph } from '../../run/trainGraph.js';
 import type { TrainEvent } from '../../train/events.js';
 import { createProgressBar } from '../progress.js';
-import { parseCommandArgs, UsageError } from '../main.js';
-import { describeDataset } from '../../data/registry.js';
+import { backendFlag, numberFlag, orUsage, parseOrUsage, usagePrinter, whole } from '../command.js';
+import { graphProblemsMessage, validateGraphFile } from '../graphFile.js';
 
 const USAGE = 'usage: tensorloom train FILE [--epochs N] [--backend B] [--json] [--out DIR] [--resume DIR] [--steps-per-epoch N]';
+const usage = usagePrinter('train', USAGE);
 
 export async function runTrain(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseCommandArgs(args, {
-      epochs: { type: 'string' },
-      backend: { type: 'string' },
-      json: { type: 'boolean' },
-      out: { type: 'string' },
-      resume: { type: 'string' },
-      'steps-per-epoch': { type: 'string' },
-      seed: { type: 'string' },
-    });
-  } catch (err) {
-    if (err instanceof UsageError) return usage(err.message);
-    throw err;
-  }
+  const parsed = parseOrUsage(args, {
+    epochs: { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+    resume: { type: 'string' },
+    'steps-per-epoch': { type: 'string' },
+    seed: { type: 'string' },
+  }, usage);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return usage('name one graph file');
-  const overrides: Record<string, number> = {};
-  for (const [flag, key] of [['epochs', 'epochs'], ['steps-per-epoch', 'stepsPerEpoch'], ['seed', 'seed']] as const) {
-    const raw = values[flag];
-    if (raw === undefined) continue;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < (key === 'seed' ? 0 : 1)) return usage(`--${flag} must be a whole number${key === 'seed' ? '' : ' ≥ 1'}, got "${raw}"`);
-    overrides[key] = n;
-  }
-  const backend = values.backend === undefined ? undefined : parseBackendName(values.backend);
-  if (backend === null) return usage(`unknown backend "${values.backend}" (use one of: ${BACKEND_ORDER.join(', ')})`);
+  const flags = orUsage(usage, () => {
+    const overrides: Record<string, number> = {};
+    for (const [flag, key] of [['epochs', 'epochs'], ['steps-per-epoch', 'stepsPerEpoch'], ['seed', 'seed']] as const) {
+      const n = numberFlag(flag, values[flag], undefined, whole(key === 'seed' ? 0 : 1), `a whole number${key === 'seed' ? '' : ' ≥ 1'}`);
+      if (n !== undefined) overrides[key] = n;
+    }
+    return { overrides, backend: backendFlag(values.backend) };
+  });
+  if (typeof flags === 'number') return flags;
+  const { overrides, backend } = flags;
 
   const file = positionals[0];
   let text: string;
@@ -49,13 +42,12 @@ export async function runTrain(args: string[]): Promise<number> {
     console.error(`tensorloom train: cannot read ${file}: ${(err as Error).message}`);
     return 1;
   }
-  const baseDir = dirname(resolve(file));
-  const validation = validateGraphText(text, { describeDataset: (ref) => describeDataset(ref, { baseDir }) });
+  const { baseDir, validation } = validateGraphFile(file, text);
   const json = Boolean(values.json);
   if (hasErrors(validation.problems) || !validation.graph) {
     const errors = validation.problems.filter((p) => p.severity === 'error');
     if (json) console.log(JSON.stringify({ event: 'error', code: 'graph', message: errors.map(formatProblem).join('\n'), problems: errors }));
-    else console.error(`${file}: the graph has ${errors.length} problem${errors.length === 1 ? '' : 's'}:\n${errors.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+    else console.error(graphProblemsMessage(file, errors));
     return 1;
   }
   const graph: Graph = validation.graph;
@@ -90,9 +82,4 @@ function printPlain(event: TrainEvent): void {
     const acc = event.test.accuracy !== undefined ? ` test accuracy ${(event.test.accuracy * 100).toFixed(2)}%` : '';
     console.log(`epoch ${event.epoch}: train loss ${event.train.loss.toFixed(4)} test loss ${event.test.loss.toFixed(4)}${acc}`);
   }
-}
-
-function usage(message: string): number {
-  console.error(`tensorloom train: ${message}\n${USAGE}`);
-  return 2;
 }

@@ -1,45 +1,33 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { BACKEND_ORDER, initBackend, parseBackendName } from '../../backend/select.js';
-import { loadCheckpoint } from '../../checkpoint/checkpoint.js';
-import { CompiledModel } from '../../compile/compile.js';
-import { describeDataset, loadDataset } from '../../data/registry.js';
-import type { LoadedDataset } from '../../data/spec.js';
-import { formatProblem, hasErrors } from '../../graph/problems.js';
-import { DEFAULT_TRAINING } from '../../graph/schema.js';
-import { validateGraphText } from '../../graph/validate.js';
 import { DEFAULT_NODE_LIMIT, extractCNet, extractExactTree, type TreeResult } from '../../analysis/tree/index.js';
-import { parseCommandArgs, UsageError } from '../main.js';
+import { backendFlag, failer, numberFlag, orUsage, parseOrUsage, usagePrinter, whole } from '../command.js';
+import { loadTrained } from '../loadTrained.js';
 
 const USAGE = 'usage: tensorloom tree FILE --checkpoint DIR [--method exact|cnet] [--json] [--limit N] [--no-lp] [--backend B] [--seed S]';
+const usage = usagePrinter('tree', USAGE);
 
 export async function runTree(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseCommandArgs(args, {
-      checkpoint: { type: 'string' },
-      method: { type: 'string' },
-      json: { type: 'boolean' },
-      limit: { type: 'string' },
-      'no-lp': { type: 'boolean' },
-      backend: { type: 'string' },
-      seed: { type: 'string' },
-    });
-  } catch (err) {
-    if (err instanceof UsageError) return usage(err.message);
-    throw err;
-  }
+  const parsed = parseOrUsage(args, {
+    checkpoint: { type: 'string' },
+    method: { type: 'string' },
+    json: { type: 'boolean' },
+    limit: { type: 'string' },
+    'no-lp': { type: 'boolean' },
+    backend: { type: 'string' },
+    seed: { type: 'string' },
+  }, usage);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return usage('name one graph file');
   if (!values.checkpoint) return usage('--checkpoint DIR is required (train with `tensorloom train FILE --out DIR`)');
   const method = values.method ?? 'exact';
   if (method !== 'exact' && method !== 'cnet') return usage(`--method must be exact or cnet, got "${method}"`);
-  const limit = values.limit === undefined ? DEFAULT_NODE_LIMIT : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) return usage(`--limit must be a whole number ≥ 1, got "${values.limit}"`);
-  const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) return usage(`--seed must be a whole number, got "${values.seed}"`);
-  const backend = values.backend === undefined ? undefined : parseBackendName(values.backend);
-  if (backend === null) return usage(`unknown backend "${values.backend}" (use one of: ${BACKEND_ORDER.join(', ')})`);
+  const flags = orUsage(usage, () => ({
+    limit: numberFlag('limit', values.limit, DEFAULT_NODE_LIMIT, whole(1), 'a whole number ≥ 1'),
+    seed: numberFlag('seed', values.seed, 1, whole(0), 'a whole number'),
+    backend: backendFlag(values.backend),
+  }));
+  if (typeof flags === 'number') return flags;
+  const { limit, seed, backend } = flags;
   const json = Boolean(values.json);
   const fail = failer('tree', json);
 
@@ -79,70 +67,4 @@ function printTree(r: TreeResult): void {
   const shown = r.rules.slice(0, 10);
   console.log(`rules (${shown.length} of ${r.rules.length}; --json for all):`);
   for (const rule of shown) console.log(`  IF ${rule.conditions.join(' AND ') || 'always'}\n     THEN ${rule.conclusion}`);
-}
-
-export type LoadedTrained =
-  | { model: CompiledModel; data: LoadedDataset; backendLabel: string; seed: number }
-  | { error: string; code: 'graph' | 'checkpoint' | 'data' | 'backend' };
-
-/**
- * A graph file, the weights of a checkpoint and the graph's dataset (the same seed, so
- * the same train/test split as in training): what the analysis commands work on.
- */
-export async function loadTrained(file: string, checkpointDir: string, backend?: Parameters<typeof initBackend>[0]): Promise<LoadedTrained> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    return { error: `cannot read ${file}: ${(err as Error).message}`, code: 'graph' };
-  }
-  const baseDir = dirname(resolve(file));
-  const validation = validateGraphText(text, { describeDataset: (ref) => describeDataset(ref, { baseDir }) });
-  if (hasErrors(validation.problems) || !validation.graph) {
-    const errors = validation.problems.filter((p) => p.severity === 'error');
-    return { error: `${file}: the graph has ${errors.length} problem${errors.length === 1 ? '' : 's'}:\n${errors.map((p) => `  ${formatProblem(p)}`).join('\n')}`, code: 'graph' };
-  }
-  let backendLabel: string;
-  try {
-    backendLabel = (await initBackend(backend)).name;
-  } catch (err) {
-    return { error: (err as Error).message, code: 'backend' };
-  }
-  const graph = validation.graph;
-  const seed = { ...DEFAULT_TRAINING, ...graph.training }.seed ?? 1;
-  let model: CompiledModel;
-  try {
-    const checkpoint = await loadCheckpoint(checkpointDir);
-    for (const t of Object.values(checkpoint.optimizerState)) t.dispose();
-    model = new CompiledModel(graph, validation, seed);
-    try {
-      model.setWeights(checkpoint.weights);
-    } catch (err) {
-      model.dispose();
-      throw new Error(`${checkpointDir} does not fit ${file}: ${(err as Error).message}`);
-    }
-  } catch (err) {
-    return { error: (err as Error).message, code: 'checkpoint' };
-  }
-  try {
-    const data = await loadDataset(graph.dataset, seed, { baseDir });
-    return { model, data, backendLabel, seed };
-  } catch (err) {
-    model.dispose();
-    return { error: (err as Error).message, code: 'data' };
-  }
-}
-
-/** Reports a failure as the train command does: a JSON error line, or a message on stderr. */
-export function failer(command: string, json: boolean): (code: string, message: string) => number {
-  return (code, message) => {
-    if (json) console.log(JSON.stringify({ event: 'error', code, message }));
-    else console.error(`tensorloom ${command}: ${message}`);
-    return 1;
-  };
-}
-
-function usage(message: string): number {
-  console.error(`tensorloom tree: ${message}\n${USAGE}`);
-  return 2;
 }

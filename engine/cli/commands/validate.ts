@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { describeDataset } from '../../data/registry.js';
 import { formatProblem, hasErrors } from '../../graph/problems.js';
-import { validateGraphText } from '../../graph/validate.js';
-import { parseCommandArgs, UsageError } from '../main.js';
+import { parseOrUsage, usagePrinter } from '../command.js';
+import { validateGraphFile } from '../graphFile.js';
+
+const usage = usagePrinter('validate', 'usage: tensorloom validate FILE... [--json]');
 
 /** Graph files larger than this are refused unread: no real graph is this big. */
 export const MAX_GRAPH_FILE_BYTES = 20 * 1024 * 1024;
@@ -13,13 +13,8 @@ export const MAX_GRAPH_FILE_BYTES = 20 * 1024 * 1024;
  * file with --json). Exit code 1 when any file has an error.
  */
 export async function runValidate(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseCommandArgs(args, { json: { type: 'boolean' } });
-  } catch (err) {
-    if (err instanceof UsageError) return usage(err.message);
-    throw err;
-  }
+  const parsed = parseOrUsage(args, { json: { type: 'boolean' } }, usage);
+  if (typeof parsed === 'number') return parsed;
   const files = parsed.positionals;
   if (files.length === 0) return usage('name at least one graph file');
   let failed = 0;
@@ -57,8 +52,7 @@ export async function validateFile(file: string): Promise<FileReport> {
   } catch (err) {
     return report(`cannot read the file: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as Error).message}`, 'io');
   }
-  const baseDir = dirname(resolve(file));
-  const result = validateGraphText(text, { describeDataset: (ref) => describeDataset(ref, { baseDir }) });
+  const { validation: result } = validateGraphFile(file, text);
   const pick = (p: (typeof result.problems)[number]) => ({
     text: formatProblem(p), code: p.code,
     ...(p.nodeId !== undefined ? { nodeId: p.nodeId } : {}), ...(p.nodeType ? { nodeType: p.nodeType } : {}), ...(p.port ? { port: p.port } : {}),
@@ -70,9 +64,4 @@ export async function validateFile(file: string): Promise<FileReport> {
     errors: result.problems.filter((p) => p.severity === 'error').map(pick),
     warnings: result.problems.filter((p) => p.severity === 'warning').map((p) => ({ text: formatProblem(p), code: p.code })),
   };
-}
-
-function usage(message: string): number {
-  console.error(`tensorloom validate: ${message}\nusage: tensorloom validate FILE... [--json]`);
-  return 2;
 }

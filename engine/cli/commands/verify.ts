@@ -1,9 +1,9 @@
-import { BACKEND_ORDER, parseBackendName } from '../../backend/select.js';
 import { listTemplateNames, loadTemplate, TemplateError, templatesRoot } from '../../templates/loadTemplate.js';
 import { verifyTemplate, type TemplateReport } from '../../templates/verify.js';
-import { parseCommandArgs, UsageError } from '../main.js';
+import { backendFlag, orUsage, parseOrUsage, usagePrinter } from '../command.js';
 
 const USAGE = 'usage: tensorloom verify NAME... | --all [--full] [--json] [--backend B] [--templates DIR]';
+const usage = usagePrinter('verify', USAGE);
 
 /**
  * Trains article templates and checks their claims: one PASS/FAIL block per template
@@ -11,24 +11,19 @@ const USAGE = 'usage: tensorloom verify NAME... | --all [--full] [--json] [--bac
  * Exit code 1 when any template fails or cannot be loaded.
  */
 export async function runVerify(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseCommandArgs(args, {
-      all: { type: 'boolean' },
-      full: { type: 'boolean' },
-      json: { type: 'boolean' },
-      backend: { type: 'string' },
-      templates: { type: 'string' },
-    });
-  } catch (err) {
-    if (err instanceof UsageError) return usage(err.message);
-    throw err;
-  }
+  const parsed = parseOrUsage(args, {
+    all: { type: 'boolean' },
+    full: { type: 'boolean' },
+    json: { type: 'boolean' },
+    backend: { type: 'string' },
+    templates: { type: 'string' },
+  }, usage);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (values.all && positionals.length) return usage('give template names or --all, not both');
   if (!values.all && positionals.length === 0) return usage('name a template, or --all');
-  const backend = values.backend === undefined ? undefined : parseBackendName(values.backend);
-  if (backend === null) return usage(`unknown backend "${values.backend}" (use one of: ${BACKEND_ORDER.join(', ')})`);
+  const backend = orUsage(usage, () => backendFlag(values.backend));
+  if (typeof backend === 'number') return backend;
   const root = values.templates ?? templatesRoot();
   const names = values.all ? await listTemplateNames(root) : positionals;
   const json = Boolean(values.json);
@@ -61,9 +56,4 @@ export function formatReport(r: TemplateReport): string {
   for (const m of r.reported) lines.push(`       ${m.metric}${m.of ? `(${m.of})` : ''} = ${Number.isFinite(m.value) ? Number(m.value.toPrecision(6)) : m.value}`);
   for (const run of r.runs) if (run.error) lines.push(`  run "${run.name}": ${run.error}`);
   return lines.join('\n');
-}
-
-function usage(message: string): number {
-  console.error(`tensorloom verify: ${message}\n${USAGE}`);
-  return 2;
 }

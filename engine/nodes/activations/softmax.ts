@@ -1,6 +1,6 @@
 import { tf } from '../../tf.js';
 import { defineKind, fail, ok } from '../kind.js';
-import { resolveAxis, showShape } from '../structure/axis.js';
+import { floatInputAxis, resolveAxis } from '../structure/axis.js';
 
 /** Softmax along one axis, as PyTorch's nn.Softmax(dim). */
 export const Softmax = defineKind({
@@ -14,15 +14,9 @@ export const Softmax = defineKind({
     axis: { kind: 'int', default: -1, min: -16, max: 15, doc: 'Axis to normalise; negative counts from the end (-1 = last)' },
   },
   inferShapes({ params, inputs }) {
-    const x = inputs.in;
-    if (!x) return fail({ port: 'in', message: 'input "in" is not connected' });
-    if (x.dtype !== 'float32') return fail({ port: 'in', message: `expects a float32 tensor, got ${x.dtype}` });
-    const axis = resolveAxis(params.axis, x.shape.length);
-    if (axis === null) {
-      return fail({ port: 'in', message: `axis ${params.axis} is out of range for ${showShape(x.shape)} (rank ${x.shape.length})` });
-    }
-    if (x.shape[axis] === 'B') return fail({ port: 'in', message: `axis ${params.axis} is the batch axis of ${showShape(x.shape)}; pick a feature axis` });
-    return ok({ out: x });
+    const r = floatInputAxis(inputs.in, params.axis, 'pick a feature axis');
+    if ('error' in r) return fail(r.error);
+    return ok({ out: r.x });
   },
   forward({ inputs, params }) {
     const x = inputs.in;

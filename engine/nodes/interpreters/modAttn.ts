@@ -3,7 +3,7 @@ import { defineKind, fail, ok, type ShapeResult } from '../kind.js';
 import type { TensorType } from '../../shapes/types.js';
 import { modAttention, modAttnSpecs } from './modAttention.js';
 import { need } from './ops.js';
-import { resolveKeyDim, tokenDim } from './tokens.js';
+import { attentionDims, keyDimOf } from './tokens.js';
 
 const params = {
   heads: { kind: 'int', default: 4, min: 1, max: 64, doc: 'Attention heads h' },
@@ -17,11 +17,8 @@ interface Resolved {
 }
 
 function resolve(p: { heads: number; keyDim: number }, input: TensorType | undefined): Resolved | ShapeResult {
-  const tokens = tokenDim(input, 'ModAttn');
-  if ('error' in tokens) return fail(tokens.error);
-  const key = resolveKeyDim(tokens.dim, p.heads, p.keyDim);
-  if ('error' in key) return fail(key.error);
-  return { dim: tokens.dim, keyDim: key.keyDim };
+  const dims = attentionDims(input, 'ModAttn', p.heads, p.keyDim);
+  return 'error' in dims ? fail(dims.error) : dims;
 }
 
 /** Modulated multi-head self-attention with one learned code c, every element fully compatible (C ≡ 1). */
@@ -57,7 +54,7 @@ export const ModAttn = defineKind({
   forward({ params: p, inputs, vars }) {
     const x = inputs.in;
     const dim = x.shape[x.rank - 1] as number;
-    const keyDim = p.keyDim > 0 ? p.keyDim : dim / p.heads;
+    const keyDim = keyDimOf(dim, p.heads, p.keyDim);
     const code = tf.reshape(need(vars, 'code'), [1, p.codeDim]);
     const streams = tf.expandDims(x, 1); // one function: [B, 1, T, D]
     const y = modAttention(streams, code, null, vars, 'attn', p.heads, keyDim);

@@ -3,7 +3,7 @@ import { defineKind, fail, ok, type ShapeResult } from '../kind.js';
 import type { TensorType } from '../../shapes/types.js';
 import { interpreter, interpreterSpecs, type InterpreterShape } from './interpreter.js';
 import { need } from './ops.js';
-import { resolveKeyDim, tokenDim } from './tokens.js';
+import { attentionDims, keyDimOf } from './tokens.js';
 import { compatibilities, inferTypes, routingOf, typeMatchingSpecs } from './typeMatching.js';
 
 const params = {
@@ -23,11 +23,8 @@ const params = {
 type ScriptParams = { [K in keyof typeof params]: number };
 
 function resolve(p: ScriptParams, input: TensorType | undefined): InterpreterShape | ShapeResult {
-  const tokens = tokenDim(input, 'Script');
-  if ('error' in tokens) return fail(tokens.error);
-  const key = resolveKeyDim(tokens.dim, p.heads, p.keyDim);
-  if ('error' in key) return fail(key.error);
-  return shapeOf(p, tokens.dim, key.keyDim);
+  const dims = attentionDims(input, 'Script', p.heads, p.keyDim);
+  return 'error' in dims ? fail(dims.error) : shapeOf(p, dims.dim, dims.keyDim);
 }
 
 function shapeOf(p: ScriptParams, dim: number, keyDim: number): InterpreterShape {
@@ -71,7 +68,7 @@ export const Script = defineKind({
   },
   forward({ params: p, inputs, vars, record }) {
     const dim = inputs.in.shape[inputs.in.rank - 1] as number;
-    const shape = shapeOf(p, dim, p.keyDim > 0 ? p.keyDim : dim / p.heads);
+    const shape = shapeOf(p, dim, keyDimOf(dim, p.heads, p.keyDim));
     const codes = need(vars, 'codes');
     const signatures = need(vars, 'signatures');
     let x = inputs.in;

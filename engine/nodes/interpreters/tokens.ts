@@ -40,3 +40,17 @@ export function resolveKeyDim(dim: number, heads: number, keyDim: number): { key
   }
   return { keyDim: dim / heads };
 }
+
+/** The key size a forward pass uses: `keyDim`, or D / heads when it is 0 (the shape rules checked that heads divides D). */
+export function keyDimOf(dim: number, heads: number, keyDim: number): number {
+  return keyDim > 0 ? keyDim : dim / heads;
+}
+
+/** D and the per-head key size for an attention kind reading tokens on port `in`, or the error to show on the port. */
+export function attentionDims(type: TensorType | undefined, kind: string, heads: number, keyDim: number): { dim: number; keyDim: number } | { error: PortError } {
+  const tokens = tokenDim(type, kind);
+  if ('error' in tokens) return tokens;
+  const key = resolveKeyDim(tokens.dim, heads, keyDim);
+  if ('error' in key) return key;
+  return { dim: tokens.dim, keyDim: key.keyDim };
+}

@@ -1,6 +1,6 @@
 import { tf } from '../../tf.js';
 import { defineKind, fail, ok } from '../kind.js';
-import { resolveAxis, showShape } from './axis.js';
+import { floatInputAxis, resolveAxis } from './axis.js';
 
 /** Mean over one non-batch axis, as x.mean(dim=axis): average pooling over tokens. */
 export const MeanPool = defineKind({
@@ -14,15 +14,9 @@ export const MeanPool = defineKind({
     axis: { kind: 'int', default: 1, min: -16, max: 15, doc: 'Axis to average over; negative counts from the end' },
   },
   inferShapes({ params, inputs }) {
-    const x = inputs.in;
-    if (!x) return fail({ port: 'in', message: 'input "in" is not connected' });
-    if (x.dtype !== 'float32') return fail({ port: 'in', message: `expects a float32 tensor, got ${x.dtype}` });
-    const axis = resolveAxis(params.axis, x.shape.length);
-    if (axis === null) {
-      return fail({ port: 'in', message: `axis ${params.axis} is out of range for ${showShape(x.shape)} (rank ${x.shape.length})` });
-    }
-    if (x.shape[axis] === 'B') return fail({ port: 'in', message: `axis ${params.axis} is the batch axis of ${showShape(x.shape)}; pick another axis` });
-    return ok({ out: { dtype: 'float32', shape: x.shape.filter((_, i) => i !== axis) } });
+    const r = floatInputAxis(inputs.in, params.axis, 'pick another axis');
+    if ('error' in r) return fail(r.error);
+    return ok({ out: { dtype: 'float32', shape: r.x.shape.filter((_, i) => i !== r.axis) } });
   },
   forward({ inputs, params }) {
     const x = inputs.in;

@@ -1,6 +1,7 @@
 import type { MouseEvent } from 'react';
 import type { BoundaryGrid, DatasetPreview, TreeAnalysis } from '../../../engine/protocol/messages.js';
-import { classColor, cssVar, hexToRgb } from '../charts/colors.js';
+import { boundaryImage } from '../charts/boundaryImage.js';
+import { classColor, cssVar } from '../charts/colors.js';
 import { useCanvas } from './useCanvas.js';
 
 type Plane = NonNullable<TreeAnalysis['plane']>;
@@ -81,20 +82,7 @@ function trace(ctx: CanvasRenderingContext2D, polygon: [number, number][], sx: (
 
 /** The boundary grid, pale, mapped onto the plane's box (they cover the same range). */
 function drawBoundary(ctx: CanvasRenderingContext2D, grid: BoundaryGrid, plane: Plane, w: number, h: number) {
-  const n = grid.resolution;
-  const img = new ImageData(n, n);
-  for (let row = 0; row < n; row++) {
-    for (let col = 0; col < n; col++) {
-      const i = row * n + col;
-      const [r, g, b] = hexToRgb(classColor(grid.classes[i]));
-      const conf = grid.confidence[i] ?? 1;
-      img.data.set([r, g, b, Math.round(28 + 80 * Math.max(0, Math.min(1, (conf - 0.5) * 2)))], ((n - 1 - row) * n + col) * 4);
-    }
-  }
-  const tmp = document.createElement('canvas');
-  tmp.width = n;
-  tmp.height = n;
-  tmp.getContext('2d')!.putImageData(img, 0, 0);
+  const tmp = boundaryImage(grid, 28, 80);
   const sx = (x: number) => ((x - plane.xMin) / (plane.xMax - plane.xMin)) * w;
   const sy = (y: number) => h - ((y - plane.yMin) / (plane.yMax - plane.yMin)) * h;
   ctx.imageSmoothingEnabled = true;

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { BoundaryGrid, DatasetPreview } from '../../../engine/protocol/messages.js';
-import { classColor, hexToRgb } from '../charts/colors.js';
+import { boundaryImage } from '../charts/boundaryImage.js';
+import { classColor } from '../charts/colors.js';
 import { pointBounds, previewKind } from './previewKind.js';
 
 type Bounds = { xMin: number; xMax: number; yMin: number; yMax: number };
@@ -113,21 +114,7 @@ function ImageGrid({ preview, height, width, channels }: { preview: DatasetPrevi
 export function BoundaryView({ grid, preview }: { grid: BoundaryGrid; preview: DatasetPreview | null }) {
   const ref = useSquareCanvas(
     (ctx, size) => {
-      const n = grid.resolution;
-      const img = ctx.createImageData(n, n);
-      for (let row = 0; row < n; row++) {
-        for (let col = 0; col < n; col++) {
-          const i = row * n + col;
-          const [r, g, b] = hexToRgb(classColor(grid.classes[i]));
-          const conf = grid.confidence[i] ?? 1;
-          // Rows start at yMin: flip so y grows upwards.
-          img.data.set([r, g, b, Math.round(60 + 140 * Math.max(0, Math.min(1, (conf - 0.5) * 2)))], ((n - 1 - row) * n + col) * 4);
-        }
-      }
-      const tmp = document.createElement('canvas');
-      tmp.width = n;
-      tmp.height = n;
-      tmp.getContext('2d')!.putImageData(img, 0, 0);
+      const tmp = boundaryImage(grid, 60, 140);
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(tmp, 0, 0, size, size);
       if (preview) drawPoints(ctx, size, preview.x, preview.y, grid, 2.2);

@@ -6,7 +6,7 @@ import type { Graph } from '../graph/schema.js';
 import { trainGraph } from '../run/trainGraph.js';
 import { createRng } from '../util/hash.js';
 import type { TrainEvent } from './events.js';
-import { drawHardNegatives, embedLabel, findLayers, labelScores } from './forwardForward.js';
+import { drawHardNegatives, embedLabel, findLayers, labelScores, normalise } from './forwardForward.js';
 
 function ffGraph(units: number[], epochs: number, trainSamples: number): Graph {
   const nodes: Graph['nodes'] = [{ id: 'in', type: 'Input' }, { id: 'flat', type: 'Flatten' }];
@@ -41,35 +41,54 @@ describe('Forward-Forward', () => {
   });
 
   it('learns MNIST digits from layer-local goodness alone', async () => {
-    const { done, error } = await train(ffGraph([200, 200], 2, 3000));
+    const graph = ffGraph([128, 128], 4, 3000);
+    graph.training!.batchSize = 25;
+    const { done, error } = await train(graph);
     expect(error).toBeUndefined();
     // Chance is 0.1; a few hundred steps of FF on 3,000 digits already classify most test digits.
     expect(done!.metrics.testAccuracy).toBeGreaterThan(0.75);
   }, 60_000);
 
-  it('scores each label as if it were written into the image and run through every layer but the first', async () => {
-    let naive: Float32Array | null = null;
-    let fast: Float32Array | null = null;
-    await train(ffGraph([30, 20], 1, 100), (model) => {
-      const layers = findLayers(model);
-      const x = tf.randomUniform([7, 28, 28], 0, 1, 'float32', 5);
-      fast = labelScores(layers, x, 10, 10).dataSync() as Float32Array;
-      naive = tf.tidy(() => {
-        const perLabel = Array.from({ length: 10 }, (_, label) => {
-          const input = embedLabel(x, tf.fill([7], label, 'int32'), 10, 10);
-          const run = (node: (typeof layers)[number]['linear'], v: tf.Tensor) =>
-            node.kind.forward({ nodeId: node.id, params: node.params, inputs: { in: v }, inputTypes: node.inputTypes, vars: node.vars, training: false, seed: 0, feed: {}, addAuxLoss: () => {}, addMetric: () => {}, record: () => {} }).out;
-          const h1 = tf.relu(run(layers[0].linear, input));
-          const h1n = tf.div(h1, tf.add(tf.norm(h1, 'euclidean', -1, true), 1e-4));
-          return tf.mean(tf.square(tf.relu(run(layers[1].linear, h1n))), -1); // layer 2 only: the first is left out when deep
+  /** Goodness of every label by brute force: write it into the image, run every layer, add up the counted ones. */
+  function bruteForceScores(model: CompiledModel, x: tf.Tensor, countFirst: boolean): Float32Array {
+    const layers = findLayers(model);
+    return tf.tidy(() => {
+      const perLabel = Array.from({ length: 10 }, (_, label) => {
+        let h = embedLabel(x, tf.fill([x.shape[0]], label, 'int32'), 10, 10);
+        let total: tf.Tensor = tf.zeros([x.shape[0]]);
+        layers.forEach(({ linear }, i) => {
+          if (i > 0) h = tf.div(h, tf.add(tf.div(tf.norm(h, 'euclidean', -1, true), Math.sqrt(h.shape[1] as number)), 1e-4)); // RMS 1
+          h = tf.relu(linear.kind.forward({ nodeId: linear.id, params: linear.params, inputs: { in: h }, inputTypes: linear.inputTypes, vars: linear.vars, training: false, seed: 0, feed: {}, addAuxLoss: () => {}, addMetric: () => {}, record: () => {} }).out);
+          if (i > 0 || countFirst) total = tf.add(total, tf.mean(tf.square(h), -1));
         });
-        return tf.stack(perLabel, 1).dataSync() as Float32Array;
+        return total;
       });
-      x.dispose();
+      return tf.stack(perLabel, 1).dataSync() as Float32Array;
     });
-    expect(fast!.length).toBe(70);
-    fast!.forEach((v, i) => expect(v).toBeCloseTo(naive![i], 5));
+  }
+
+  it('scores each label as if it were written into the image: all layers of two, all but the first of three', async () => {
+    for (const [units, countFirst] of [[[30, 20], true], [[30, 20, 20], false]] as const) {
+      let naive: Float32Array | null = null;
+      let fast: Float32Array | null = null;
+      await train(ffGraph([...units], 1, 100), (model) => {
+        const x = tf.randomUniform([7, 28, 28], 0, 1, 'float32', 5);
+        fast = labelScores(findLayers(model), x, 10, 10).dataSync() as Float32Array;
+        naive = bruteForceScores(model, x, countFirst);
+        x.dispose();
+      });
+      expect(fast!.length).toBe(70);
+      fast!.forEach((v, i) => expect(v).toBeCloseTo(naive![i], 5));
+    }
   }, 30_000);
+
+  it('hands the next layer only the direction of an activity vector, at root-mean-square 1', () => {
+    const h = tf.tensor2d([[3, 0, 4, 0], [0.1, 0.2, 0.2, 0]]);
+    const out = normalise(h).arraySync() as number[][];
+    h.dispose();
+    // |(3,0,4,0)| = 5 → ×2/5; |(0.1,0.2,0.2,0)| = 0.3 → ×2/0.3: both end at length √4 = 2.
+    [[1.2, 0, 1.6, 0], [2 / 3, 4 / 3, 4 / 3, 0]].forEach((row, i) => row.forEach((v, j) => expect(out[i][j]).toBeCloseTo(v, 2)));
+  });
 
   it('draws hard negatives in proportion to exp(score) over the wrong labels, never the true one', () => {
     const rng = createRng(7);

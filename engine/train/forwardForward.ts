@@ -23,9 +23,12 @@ interface FFLayer {
  * (mean squared activity above θ) to positive data (an image with its true label
  * written into the first pixels) and low goodness to negative data (a wrong label).
  * No gradient crosses layers: each layer's input is a constant, length-normalised copy
- * of the previous layer's output, so only its orientation is handed on.
+ * of the previous layer's output, so only its orientation is handed on (see `normalise`).
  * A test image is classified by writing each label in turn and picking the label with
- * the highest goodness accumulated over the layers (all but the first when deep).
+ * the highest goodness accumulated over the layers: all but the first when there are
+ * three or more (as Hinton does with his four), all of them when there are one or two
+ * (leaving the first out of two would leave a single layer, nothing accumulated, and
+ * that layer is the one that learns last).
  *
  * Negative labels are hard negatives, as in the paper: each example's wrong label is
  * drawn in proportion to softmax(goodness) over the wrong labels, the network's own
@@ -154,9 +157,17 @@ function layerLoss(hPos: tf.Tensor, hNeg: tf.Tensor, threshold: number): tf.Scal
   return tf.mean(tf.concat([tf.softplus(tf.sub(threshold, goodness(hPos))), tf.softplus(tf.sub(goodness(hNeg), threshold))])) as tf.Scalar;
 }
 
-/** Keeps the orientation, drops the length (Hinton's layer normalisation between layers). */
-function normalise(h: tf.Tensor): tf.Tensor {
-  return tf.div(h, tf.add(tf.norm(h, 'euclidean', -1, true), 1e-4));
+/**
+ * Keeps the orientation, drops the length (Hinton's layer normalisation between layers).
+ * The vector is scaled to length √n (root mean square 1) rather than 1: only its direction
+ * is handed on either way, but at unit length each of n inputs is ~1/√n and the next
+ * layer's pre-activations, goodness and weight updates all start √n times too small (its
+ * goodness far below θ, its learning far behind the first layer's). At RMS 1 the next
+ * layer sees inputs at the scale of the first layer's.
+ */
+export function normalise(h: tf.Tensor): tf.Tensor {
+  const n = h.shape[h.rank - 1] as number;
+  return tf.div(h, tf.add(tf.div(tf.norm(h, 'euclidean', -1, true), Math.sqrt(n)), 1e-4));
 }
 
 /** Flattens the images and writes the one-hot label into the first pixels. */
@@ -166,6 +177,11 @@ export function embedLabel(x: tf.Tensor, labels: tf.Tensor, classes: number, lab
   const oneHot = tf.oneHot(tf.cast(labels, 'int32'), classes).toFloat();
   const labelPart = labelPixels === classes ? oneHot : tf.slice(tf.concat([oneHot, tf.zeros([x.shape[0], Math.max(0, labelPixels - classes)])], 1), [0, 0], [-1, labelPixels]);
   return tf.concat([labelPart, tf.slice(flat, [0, labelPixels], [-1, width - labelPixels])], 1);
+}
+
+/** Whether the first layer's goodness counts towards the score (see trainForwardForward). */
+export function countsFirstLayer(layers: readonly unknown[]): boolean {
+  return layers.length <= 2;
 }
 
 /**
@@ -186,7 +202,7 @@ export function labelScores(layers: FFLayer[], x: tf.Tensor, classes: number, la
     const shift = tf.sub(runNode(first, eachLabel), runNode(first, tf.zeros([1, width]))); // [classes, units]
     const z = tf.add(tf.expandDims(runNode(first, images), 1), tf.expandDims(shift, 0)); // [B, classes, units]
     let h = activate(layers[0], tf.reshape(z, [b * classes, -1]));
-    let total: tf.Tensor = layers.length === 1 ? goodness(h) : tf.zeros([b * classes]);
+    let total: tf.Tensor = countsFirstLayer(layers) ? goodness(h) : tf.zeros([b * classes]);
     for (let i = 1; i < layers.length; i++) {
       h = layerForward(layers[i], normalise(h));
       total = tf.add(total, goodness(h));

@@ -63,8 +63,17 @@ describe('analysis panels', () => {
     expect(Number(await diagram.getAttribute('data-nodes'))).toBeGreaterThan(3);
     const regions = page.getByTestId('tree-regions');
     expect(Number(await regions.getAttribute('data-regions'))).toBeGreaterThan(1);
-    await diagram.locator('[data-leaf]').first().click();
-    await poll(() => page.locator('.tree-plane figcaption').textContent()).toMatch(/^Leaf \d+:/);
+    // The panel may re-render with a rebuilt tree (which clears the selection) while the
+    // machine is busy; click again until the caption names the leaf.
+    const leaf = diagram.locator('[data-leaf]').first();
+    const caption = page.locator('.tree-plane figcaption');
+    await leaf.click();
+    await poll(async () => {
+      const text = (await caption.textContent()) ?? '';
+      const selected = ((await leaf.getAttribute('class')) ?? '').includes('is-selected');
+      if (!/^Leaf \d+:/.test(text) && !selected) await leaf.click();
+      return text;
+    }).toMatch(/^Leaf \d+:/);
     await page.getByTestId('analysis-panel').evaluate((el) => el.closest('.right-panel__body')!.scrollTo({ top: 0 }));
     await screenshot(page, 'tree-panel');
     await regions.scrollIntoViewIfNeeded();

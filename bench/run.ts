@@ -21,14 +21,14 @@ import { validateGraph } from '../engine/graph/validate.js';
 import { describeDataset } from '../engine/data/registry.js';
 import { CompiledModel } from '../engine/compile/compile.js';
 import { largeGraph } from './largeGraph.js';
-import { trainingStepFlops } from './flops.js';
+import { SCRIPT_STACK, trainingStepFlops, type WorkloadModel } from './flops.js';
 
 const WARMUP = 3;
 const STEPS = 20;
 
 interface Workload {
   name: string;
-  model: 'mlp' | 'moe';
+  model: WorkloadModel;
   batch: number;
   graph: Graph;
 }
@@ -47,7 +47,37 @@ const mnistChain = (middle: Graph['nodes'], batch: number): Graph => ({
   training: { optimizer: { type: 'adam', learningRate: 0.001 }, batchSize: batch, epochs: 1, seed: 1 },
 });
 
-const workloads: Workload[] = [
+/**
+ * The Neural-Interpreters stack: literal tokens embedded to width 64, a [CLS] token (17
+ * tokens), two Scripts, the [CLS] read out to two classes.
+ */
+function scriptStack(batch: number): Graph {
+  const s = SCRIPT_STACK;
+  const script = { functions: s.functions, loc: s.loc, iterations: s.iterations, heads: s.heads, keyDim: s.keyDim, hidden: s.hidden, typeDim: s.typeDim, codeDim: s.codeDim, mlpLayers: s.mlpLayers };
+  const chain: Graph['nodes'] = [
+    { id: 'embed', type: 'Linear', params: { units: s.dim } },
+    { id: 'cls', type: 'ClsToken' },
+    { id: 'script1', type: 'Script', params: script },
+    { id: 'script2', type: 'Script', params: script },
+    { id: 'readCls', type: 'SelectToken', params: { index: 0 } },
+    { id: 'head', type: 'Linear', params: { units: 2 } },
+  ];
+  return {
+    format: 'tensorloom.graph',
+    version: 1,
+    dataset: { name: 'fuzzy-boolean', params: { literals: s.tokens, clauses: s.clauses, samples: batch * (WARMUP + STEPS) * 2 }, testFraction: 0.5 },
+    nodes: [{ id: 'in', type: 'Input' }, ...chain, { id: 'loss', type: 'CrossEntropy' }],
+    edges: [
+      { source: 'in', sourcePort: 'x', target: 'embed' },
+      ...chain.slice(1).map((n, i) => ({ source: chain[i].id, target: n.id })),
+      { source: 'head', target: 'loss', targetPort: 'logits' },
+      { source: 'in', sourcePort: 'y', target: 'loss', targetPort: 'labels' },
+    ],
+    training: { optimizer: { type: 'adam', learningRate: 0.001 }, batchSize: batch, epochs: 1, seed: 1 },
+  };
+}
+
+const allWorkloads: Workload[] = [
   {
     name: 'MLP 784-256-10, Adam, batch 128',
     model: 'mlp',
@@ -60,28 +90,43 @@ const workloads: Workload[] = [
     batch: 128,
     graph: mnistChain([{ id: 'moe', type: 'MoE', params: { experts: 8, topK: 2, hidden: 256, units: 10, balanceWeight: 0 } }], 128),
   },
+  {
+    name: 'Script stack 2×(4 functions, 2 LOCs), 16+1 tokens × 64, batch 32',
+    model: 'script',
+    batch: 32,
+    graph: scriptStack(32),
+  },
 ];
+
+// `--workload=script` (or mlp, moe) runs only the workloads of that model.
+const only = process.argv.find((a) => a.startsWith('--workload='))?.split('=')[1];
+const workloads = allWorkloads.filter((w) => !only || w.model === only);
+if (workloads.length === 0) throw new Error(`no workload "${only}" (use mlp, moe or script)`);
 
 interface Timing {
   /** Median ms/step. */
   ms: number;
   /** Fastest step, ms. */
   fastestMs: number;
+  /** Trainable parameters: both sides must train the same model. */
+  parameters?: number;
 }
 
 /** Median and fastest ms/step of one training run (after the warm-up steps). */
 async function tensorloomMs(graph: Graph, backend: BackendName): Promise<Timing> {
   const stamps: number[] = [];
+  let parameters = 0;
   await trainGraph(graph, {
     backend,
     overrides: { stepsPerEpoch: WARMUP + STEPS },
     onEvent: (e) => {
+      if (e.event === 'start') parameters = e.parameters;
       if (e.event === 'start' || e.event === 'step') stamps.push(performance.now());
       if (e.event === 'error') throw new Error(e.message);
     },
   });
   const steps = stamps.slice(1).map((t, i) => t - stamps[i]).slice(WARMUP);
-  return { ms: median(steps), fastestMs: Math.min(...steps) };
+  return { ms: median(steps), fastestMs: Math.min(...steps), parameters };
 }
 
 /** On the native backend, the faster of 1 and 2 BLAS threads (or the count asked for); elsewhere one run. */
@@ -100,7 +145,7 @@ async function bestTensorloomMs(graph: Graph, backend: BackendName): Promise<Tim
 function pytorchMs(list: Workload[]): Record<string, Timing & { threads: number }> | null {
   const script = fileURLToPath(new URL('./pytorch_reference.py', import.meta.url));
   const r = spawnSync('/usr/bin/python3', [script], {
-    input: JSON.stringify(list.map((w) => ({ name: w.name, model: w.model, batch: w.batch, warmup: WARMUP, steps: STEPS }))),
+    input: JSON.stringify(list.map((w) => ({ name: w.name, model: w.model, batch: w.batch, warmup: WARMUP, steps: STEPS, script: SCRIPT_STACK }))),
     encoding: 'utf8',
   });
   if (r.status !== 0) {
@@ -190,6 +235,9 @@ const rows = workloads.map((w) => {
   const flops = trainingStepFlops(w.model, w.batch);
   const fastest = Math.min(...ours[w.name].map((t) => t.fastestMs));
   const fastestRef = theirs[w.name]?.length ? Math.min(...theirs[w.name].map((t) => t.fastestMs)) : null;
+  if (ref?.parameters !== undefined && ref.parameters !== mine.parameters) {
+    console.error(`warning: "${w.name}" trains ${mine.parameters} parameters here and ${ref.parameters} in PyTorch: the two models differ`);
+  }
   return {
     name: w.name,
     backend: used,

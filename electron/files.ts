@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import type { OpenedFile, RecentFile, SavedFile } from '../engine/protocol/bridge.js';
+import { GraphSchema } from '../engine/graph/schema.js';
 import { MAX_MESSAGE_BYTES } from '../engine/protocol/messages.js';
 import { writeFileAtomic } from '../engine/util/atomicWrite.js';
 
@@ -66,16 +67,34 @@ export class DocumentFiles {
     return this.write(path, document.text);
   }
 
+  /**
+   * A file the system asked the app to open (the file association, a command line, a
+   * second start): read as text and checked to be a graph before it goes on the recent
+   * list, which lets the page open it (files.openRecent) and save back to it.
+   */
+  async openFromSystem(path: string): Promise<OpenedFile> {
+    const text = await this.readText(path);
+    const problem = graphProblem(text);
+    if (problem) throw new Error(`${basename(path)} is not a Tensorloom graph: ${problem}`);
+    await this.remember(path);
+    return { path, name: basename(path), text };
+  }
+
   recent(): RecentFile[] {
     return this.recentList.map((path) => ({ path, name: basename(path) }));
   }
 
   private async read(path: string): Promise<OpenedFile> {
-    const info = await stat(path);
-    if (info.size > MAX_MESSAGE_BYTES) throw new Error(`${basename(path)} is ${info.size} bytes: graph files up to ${MAX_MESSAGE_BYTES} bytes can be opened`);
-    const text = await readFile(path, 'utf8');
+    const text = await this.readText(path);
     await this.remember(path);
     return { path, name: basename(path), text };
+  }
+
+  private async readText(path: string): Promise<string> {
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error(`${basename(path)} is not a file`);
+    if (info.size > MAX_MESSAGE_BYTES) throw new Error(`${basename(path)} is ${info.size} bytes: graph files up to ${MAX_MESSAGE_BYTES} bytes can be opened`);
+    return readFile(path, 'utf8');
   }
 
   private async write(path: string, text: string): Promise<SavedFile> {
@@ -94,4 +113,18 @@ export class DocumentFiles {
     }
     this.onRecentChanged(this.recent());
   }
+}
+
+/** What keeps the text from being a graph file (JSON checked by the format's schema), or null. */
+export function graphProblem(text: string): string | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return `it is not valid JSON (${(err as Error).message})`;
+  }
+  const parsed = GraphSchema.safeParse(value);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  return `${issue.path.join('.') || '(root)'}: ${issue.message}`;
 }

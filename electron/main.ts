@@ -1,6 +1,6 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type WebContents } from 'electron';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC, type MenuCommand } from '../engine/protocol/bridge.js';
 import type { Push } from '../engine/protocol/messages.js';
@@ -10,6 +10,7 @@ import { appProtocolHandler } from './appProtocol.js';
 import { DocumentFiles } from './files.js';
 import { registerIpc, windowTitle } from './ipc.js';
 import { menuTemplate } from './menu.js';
+import { OpenQueue, registerOpenWith } from './openWith.js';
 import { APP_INDEX, APP_SCHEME, electronCsp, hardenWebContents, isTrustedSender, mainWindowOptions } from './security.js';
 
 // The Electron main process, kept thin: one window on the built renderer, the IPC
@@ -57,6 +58,39 @@ function send(command: MenuCommand): void {
   mainWindow?.webContents.send(IPC.menu, command);
 }
 
+// Graph files opened with the app (file manager, command line, a second start): checked
+// here, then handed to the page as a recent file, which it opens through files.openRecent.
+let started = false;
+const openQueue = new OpenQueue((path) => void openFromSystem(path));
+
+async function openFromSystem(path: string): Promise<void> {
+  try {
+    await files.openFromSystem(path);
+    send({ action: 'openRecent', path });
+  } catch (err) {
+    const options = { type: 'error' as const, message: `Could not open ${basename(path)}`, detail: (err as Error).message };
+    void (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options));
+  }
+}
+
+const primary = registerOpenWith(app, {
+  open(path) {
+    openQueue.request(path);
+    // macOS keeps running with no window: a file opened from Finder brings one back.
+    if (started && !mainWindow) createWindow();
+  },
+  focus() {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  },
+  argv: process.argv,
+  cwd: process.cwd(),
+  defaultApp: process.defaultApp,
+});
+// Another Tensorloom runs: it got this start's file and opens it; this one quits.
+if (!primary) app.quit();
+
 function buildMenu(): void {
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
@@ -91,7 +125,11 @@ function createWindow(): void {
   win.on('closed', () => {
     windows.delete(contents);
     if (mainWindow === win) mainWindow = null;
+    openQueue.pageGone();
   });
+  // Files to open wait for the page's preload, which holds them until the app listens.
+  contents.on('did-start-loading', () => openQueue.pageGone());
+  contents.on('did-finish-load', () => openQueue.pageReady());
   contents.on('render-process-gone', (_event, details) => {
     if (details.reason === 'clean-exit') return;
     // The autosave has the work: reload and let the page offer to restore it.
@@ -106,6 +144,7 @@ function createWindow(): void {
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, (url) => void shell.openExternal(url)));
 
 app.whenReady().then(async () => {
+  if (!primary) return;
   protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
   const csp = electronCsp();
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -128,6 +167,7 @@ app.whenReady().then(async () => {
     },
   });
   buildMenu();
+  started = true;
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

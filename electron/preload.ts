@@ -12,6 +12,18 @@ const deliver = (message: unknown) => {
 };
 ipcRenderer.on(IPC.push, (_event, push: unknown) => deliver(push));
 
+// Menu commands that come before the page listens (a file the app was opened with is
+// sent as soon as the page loads) wait here, and go to the first listener.
+const menuListeners = new Set<(command: MenuCommand) => void>();
+const earlyCommands: MenuCommand[] = [];
+ipcRenderer.on(IPC.menu, (_event, command: MenuCommand) => {
+  if (menuListeners.size === 0) {
+    earlyCommands.push(command);
+    if (earlyCommands.length > 10) earlyCommands.shift();
+  }
+  for (const listener of menuListeners) listener(command);
+});
+
 const bridge: TensorloomBridge = {
   engine: {
     send(message) {
@@ -35,9 +47,9 @@ const bridge: TensorloomBridge = {
   },
   setTitle: (title, dirty) => ipcRenderer.send(IPC.document, { name: title, dirty }),
   onMenu(listener) {
-    const handler = (_event: unknown, command: MenuCommand) => listener(command);
-    ipcRenderer.on(IPC.menu, handler);
-    return () => void ipcRenderer.removeListener(IPC.menu, handler);
+    menuListeners.add(listener);
+    for (const command of earlyCommands.splice(0)) listener(command);
+    return () => void menuListeners.delete(listener);
   },
 };
 

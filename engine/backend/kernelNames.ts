@@ -25,3 +25,18 @@ export const GROUPED_ROW_SUM = 'TensorloomGroupedRowSum';
  * rows: int32 [A], gateIndex: int32 [A]}; attrs {sizes}. Out: [N, U].
  */
 export const MOE_EXPERTS = 'TensorloomMoEExperts';
+
+/** LayerNorm over the last axis (biased variance, as PyTorch). Inputs {x}; attrs {eps}. Out: x's shape. */
+export const LAYER_NORM = 'TensorloomLayerNorm';
+
+/** LayerNorm then y·γ + β. Inputs {x, gamma: [D], beta: [D]}; attrs {eps}. Out: x's shape. */
+export const LAYER_NORM_AFFINE = 'TensorloomLayerNormAffine';
+
+/** Gradient of both. Inputs {dy, x} or {dy, x, gamma}; attrs {eps}. Out: [dx] or [dx, dgamma, dbeta]. */
+export const LAYER_NORM_GRAD = 'TensorloomLayerNormGrad';
+
+/** Exact GELU x·Φ(x) (PyTorch's nn.GELU()). Inputs {x}. Out: x's shape. */
+export const GELU = 'TensorloomGelu';
+
+/** dy·(Φ(x) + x·φ(x)). Inputs {dy, x}. Out: x's shape. */
+export const GELU_GRAD = 'TensorloomGeluGrad';

@@ -1,4 +1,6 @@
 import { tf } from '../tf.js';
+// Leaner gradients for Sum and Mean, registered before any model trains.
+import '../backend/reduceGradients.js';
 import type { NodeKind } from '../nodes/kind.js';
 import type { ParamValue } from '../nodes/params.js';
 import type { TensorType } from '../shapes/types.js';

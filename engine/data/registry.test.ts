@@ -7,7 +7,7 @@ const SELF_CONTAINED = ['spirals', 'moons', 'circles', 'xor', 'gaussians', 'modu
 
 describe('dataset registry', () => {
   it('lists every dataset with its params for the chooser, 2-D ones marked', () => {
-    expect(datasetKinds.map((k) => k.name)).toEqual(['spirals', 'moons', 'circles', 'xor', 'gaussians', 'mnist', 'modular-addition', 'sequence-task', 'fuzzy-boolean', 'teacher', 'csv']);
+    expect(datasetKinds.map((k) => k.name)).toEqual(['spirals', 'moons', 'circles', 'xor', 'gaussians', 'mnist', 'modular-addition', 'sequence-task', 'fuzzy-boolean', 'teacher', 'csv', 'images']);
     expect(datasetKinds.filter((k) => k.twoD).map((k) => k.name)).toEqual(['spirals', 'moons', 'circles', 'xor', 'gaussians']);
     expect(datasetKinds.find((k) => k.name === 'csv')!.params.path).toMatchObject({ kind: 'string', format: 'path' });
     expect(JSON.parse(JSON.stringify(datasetKinds))).toEqual(datasetKinds); // plain data, can cross IPC
@@ -40,7 +40,7 @@ describe('dataset registry', () => {
         severity: 'error',
         code: 'dataset',
         path: 'dataset.name',
-        message: 'unknown dataset "spiral" (did you mean "spirals"?); known datasets: spirals, moons, circles, xor, gaussians, mnist, modular-addition, sequence-task, fuzzy-boolean, teacher, csv',
+        message: 'unknown dataset "spiral" (did you mean "spirals"?); known datasets: spirals, moons, circles, xor, gaussians, mnist, modular-addition, sequence-task, fuzzy-boolean, teacher, csv, images',
       },
     ]);
   });

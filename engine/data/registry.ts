@@ -4,6 +4,7 @@ import { closestName } from '../util/closest.js';
 import { csv } from './csv/csv.js';
 import { DatasetError } from './errors.js';
 import { fuzzyBoolean } from './fuzzyBoolean.js';
+import { images } from './images/images.js';
 import { resolveDatasetParams, type DatasetIssue, type DatasetKind, type DatasetParamSpecs, type DatasetParamsOf } from './kind.js';
 import { mnist } from './mnist.js';
 import { modularAddition } from './modularAddition.js';
@@ -21,7 +22,7 @@ export { DatasetError } from './errors.js';
 /** The test share of datasets without a natural split, when the ref gives none. */
 export const DEFAULT_TEST_FRACTION = 0.2;
 
-const kinds: DatasetKind<any>[] = [spirals, moons, circles, xor, gaussians, mnist, modularAddition, sequenceTask, fuzzyBoolean, teacher, csv];
+const kinds: DatasetKind<any>[] = [spirals, moons, circles, xor, gaussians, mnist, modularAddition, sequenceTask, fuzzyBoolean, teacher, csv, images];
 const byName = new Map(kinds.map((k) => [k.name, k]));
 
 /** What the app's dataset chooser shows and builds its parameter form from (plain data). */

@@ -101,7 +101,12 @@ export function parseSharedGraph(value: unknown): Graph {
 export function extractShareString(input: string): string {
   const text = input.replace(/\s+/g, '');
   const param = /[#?&]graph=([^&#]*)/.exec(text);
-  return param ? decodeURIComponent(param[1]) : text;
+  if (!param) return text;
+  try {
+    return decodeURIComponent(param[1]);
+  } catch {
+    return param[1]; // a stray "%": the character check names it
+  }
 }
 
 /** A link that opens the graph: `<base>#graph=<share string>`. */

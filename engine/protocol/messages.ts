@@ -31,6 +31,18 @@ const anyGraph = z.unknown();
 /** Chosen by the client, so it can match progress pushes and cancel before the reply. */
 const jobId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 const analysisJob = { jobId: jobId.optional() };
+/**
+ * An imported dataset's name in the workspace's `data/` folder (`data/<name>.csv` or
+ * `data/<name>/`): letters, digits, `_ . -`, no leading dot, so never a path.
+ */
+export const DATA_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
+/** One picture of an imported image folder: `class/file.png`, two plain names. */
+export const DATA_IMAGE_FILE = /^(?!\.)[^/\\:*?"<>|\u0000-\u001f]{1,120}\/(?!\.)[^/\\:*?"<>|\u0000-\u001f]{1,200}\.(png|jpe?g)$/iu;
+/** Largest import: what the engine may hold decoded in memory stays far above this for pictures. */
+export const MAX_IMPORT_BYTES = { csv: 256 * 1024 * 1024, images: 2 * 1024 * 1024 * 1024 } as const;
+/** Content per importFile message, below the message cap once base64-encoded with its envelope. */
+export const MAX_IMPORT_CHUNK_CHARS = 12 * 1024 * 1024;
+const importId = z.string().length(16).regex(/^[0-9a-f]+$/);
 
 export const RequestSchemas = {
   /** Node kinds of the registry: palette, inspector forms, docs. */
@@ -101,6 +113,32 @@ export const RequestSchemas = {
     samples: z.number().int().min(1).max(10_000_000).optional(),
   }),
   'analysis.cancel': z.object({ jobId }),
+  /**
+   * Copies a user's data file (CSV) or folder of class sub-folders (pictures) into the
+   * workspace's `data/` folder, where datasets can read it: a browser page has no paths.
+   * Begin announces the total, each importFile carries one file's content (or a further
+   * chunk of it with `append`), End moves the whole import into place at once
+   * (replacing an earlier import of the same name); Cancel drops it.
+   */
+  'data.importBegin': z.object({
+    name: z.string().regex(DATA_NAME, 'must be letters, digits, _ . - (no leading dot), at most 80 characters'),
+    kind: z.enum(['csv', 'images']),
+    files: z.number().int().min(1).max(200_000),
+    bytes: z.number().int().min(0).max(MAX_IMPORT_BYTES.images),
+  }),
+  'data.importFile': z
+    .object({
+      importId,
+      /** Images: `class/file.png`; CSV: left out (the file is `<name>.csv`). */
+      file: z.string().max(330).regex(DATA_IMAGE_FILE, 'must be class/file.png (or .jpg, .jpeg)').optional(),
+      text: z.string().max(MAX_IMPORT_CHUNK_CHARS).optional(),
+      base64: z.string().max(MAX_IMPORT_CHUNK_CHARS).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').optional(),
+      /** A further chunk of the same file, added at its end. */
+      append: z.boolean().optional(),
+    })
+    .refine((p) => (p.text === undefined) !== (p.base64 === undefined), 'give either text or base64'),
+  'data.importEnd': z.object({ importId }),
+  'data.importCancel': z.object({ importId }),
 } as const;
 
 export type Method = keyof typeof RequestSchemas;
@@ -357,6 +395,19 @@ export interface Responses {
   'analysis.sharpness': SharpnessInfo;
   'analysis.compare': CompareAnalysis;
   'analysis.cancel': { cancelled: boolean };
+  'data.importBegin': { importId: string };
+  'data.importFile': { bytes: number };
+  'data.importEnd': DataImportResult;
+  'data.importCancel': { cancelled: boolean };
+}
+
+export interface DataImportResult {
+  /** The dataset's path param, relative to the workspace: `data/<name>.csv` or `data/<name>`. */
+  path: string;
+  files: number;
+  bytes: number;
+  /** An earlier import of the same name was replaced. */
+  replaced: boolean;
 }
 
 export interface WorkspaceFile {

@@ -23,6 +23,7 @@ import { datasetPreview } from '../analysis/preview.js';
 import { exportForProtocol } from '../export/exportGraph.js';
 import { datasetInfos, nodeKindInfos } from './catalog.js';
 import { DatasetCache } from './datasetCache.js';
+import { DataImports } from './dataImport.js';
 import { confinedDescribe } from './dataPaths.js';
 import { packageRoot } from './paths.js';
 import { RecoveryStore } from './recovery.js';
@@ -69,11 +70,13 @@ export class EngineService {
   private readonly throttle: StepThrottle;
   private readonly handlers: Handlers;
   private readonly analysis: AnalysisJobs;
+  private readonly imports: DataImports;
 
   constructor(private options: EngineServiceOptions) {
     this.cache = new DatasetCache(options.workspaceDir);
     this.recovery = new RecoveryStore(options.recoveryDir);
     this.workspace = new Workspace(options.workspaceDir);
+    this.imports = new DataImports(options.workspaceDir);
     this.throttle = new StepThrottle((runId, event) => {
       options.push({ type: 'train', runId, event });
       if (event.event === 'done' || event.event === 'error') this.throttle.forget(runId);
@@ -121,6 +124,7 @@ export class EngineService {
     await this.runs.dispose();
     this.throttle.dispose();
     this.cache.clear();
+    await this.imports.dispose();
   }
 
   private describe = (ref: DatasetRef) =>
@@ -195,6 +199,15 @@ export class EngineService {
       'analysis.sharpness': async (p) => ({ result: await this.analysis.sharpness(p) }),
       'analysis.compare': async (p) => ({ result: await this.analysis.compare(p) }),
       'analysis.cancel': ({ jobId }) => ({ result: { cancelled: this.analysis.cancel(jobId) } }),
+      'data.importBegin': async (p) => ({ result: await this.imports.begin(p) }),
+      'data.importFile': async (p) => ({ result: await this.imports.file(p) }),
+      'data.importEnd': async (p) => {
+        const result = await this.imports.end(p);
+        // A re-import under the same name must not be answered from the old data.
+        this.cache.clear();
+        return { result };
+      },
+      'data.importCancel': async (p) => ({ result: await this.imports.cancel(p) }),
     };
   }
 

@@ -94,5 +94,6 @@ NAPI_MODULE_INIT() {
   tl::defineOptimizer(env, exports);
   tl::defineGather(env, exports);
   tl::defineCopy(env, exports);
+  tl::defineNormalization(env, exports);
   return exports;
 }

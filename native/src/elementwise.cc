@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include "common.h"
+#include "fastmath.h"
 #include "activation.h"
 
 namespace tl {
@@ -51,7 +52,7 @@ static napi_value UnaryOp(napi_env env, napi_callback_info info) {
     case U_SQUARE: map(x, out, n, [](float v) { return v * v; }); break;
     case U_SQRT: map(x, out, n, [](float v) { return std::sqrt(v); }); break;
     case U_RSQRT: map(x, out, n, [](float v) { return 1.f / std::sqrt(v); }); break;
-    case U_EXP: map(x, out, n, [](float v) { return std::exp(v); }); break;
+    case U_EXP: map(x, out, n, fastExp); break;
     case U_LOG: map(x, out, n, [](float v) { return std::log(v); }); break;
     case U_RELU: map(x, out, n, reluf); break;
     case U_RELU6: map(x, out, n, relu6f); break;

@@ -68,14 +68,14 @@ static napi_value Matmul(napi_env env, napi_callback_info info) {
     const int lda = static_cast<int>(transA ? m : k), ldb = static_cast<int>(transB ? k : n);
     if (batch > 1 && bBatch == 1 && aBatch == batch && !transA) {
       // [batch, m, k] rows are one [batch·m, k] matrix when B is shared.
-      cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(batch * m), static_cast<int>(n), static_cast<int>(k), 1.f, A, lda,
-                  B, ldb, 0.f, C, static_cast<int>(n));
+      sgemm(ta, tb, static_cast<int>(batch * m), static_cast<int>(n), static_cast<int>(k), A, lda, B, ldb, C,
+            static_cast<int>(n));
     } else {
       for (int64_t i = 0; i < batch; i++) {
         const float* Ai = A + (aBatch == 1 ? 0 : i) * m * k;
         const float* Bi = B + (bBatch == 1 ? 0 : i) * k * n;
-        cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.f, Ai, lda, Bi,
-                    ldb, 0.f, C + i * mn, static_cast<int>(n));
+        sgemm(ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), Ai, lda, Bi, ldb, C + i * mn,
+              static_cast<int>(n));
       }
     }
   }

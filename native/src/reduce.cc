@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 #include "common.h"
+#include "fastmath.h"
 
 namespace tl {
 
@@ -149,11 +150,9 @@ static napi_value Softmax(napi_env env, napi_callback_info info) {
     double m = -INFINITY;
     for (int64_t c = 0; c < cols; c++) m = pickMax(m, in[c]);
     const float mf = static_cast<float>(m);
+    for (int64_t c = 0; c < cols; c++) o[c] = fastExp(in[c] - mf);
     double sum = 0;
-    for (int64_t c = 0; c < cols; c++) {
-      o[c] = std::exp(in[c] - mf);
-      sum += o[c];
-    }
+    for (int64_t c = 0; c < cols; c++) sum += o[c];
     const float sf = static_cast<float>(sum);
     for (int64_t c = 0; c < cols; c++) o[c] = o[c] / sf;
   }

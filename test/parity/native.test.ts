@@ -7,6 +7,7 @@ import { addonBuilt } from '../../engine/backend/native/addon.js';
 import { NATIVE_BACKEND, registerNativeBackend } from '../../engine/backend/native/backend.js';
 import { fusedAdamUpdate, fusedGlobalNorm } from '../../engine/backend/fused.js';
 import { groupedLinear } from '../../engine/backend/groupedMatMul.js';
+import { gelu, layerNorm } from '../../engine/backend/normalization.js';
 import { initBackend } from '../../engine/backend/select.js';
 import { createOptimizer } from '../../engine/train/optimizers.js';
 import { trainGraph } from '../../engine/run/trainGraph.js';
@@ -125,6 +126,33 @@ describe.skipIf(!built)('native kernels match the cpu backend', () => {
     ['broadcast column', [6, 1]],
   ] as const)('fused matMul with a %s bias', async (_name, biasShape) => {
     await expectParity(() => tf.fused.matMul({ a: rnd([6, 5], 8) as tf.Tensor2D, b: rnd([5, 4], 9) as tf.Tensor2D, bias: rnd([...biasShape], 10), activation: 'relu' }));
+  });
+
+  it.each([
+    ['without affine', false, [5, 8]],
+    ['with γ and β', true, [2, 3, 16]],
+  ] as const)('the LayerNorm kernel %s and its gradient agree with the composed ops', async (_name, affine, shape) => {
+    await expectParity(() => {
+      const x = tf.add(tf.mul(rnd([...shape], 21), 3), 1.5);
+      const d = shape[shape.length - 1];
+      const r = rnd([...shape], 22);
+      if (!affine) return [layerNorm(x, 1e-5), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layerNorm(t, 1e-5), r)))(x)];
+      const [gamma, beta] = [rnd([d], 23), rnd([d], 24)];
+      const f = (t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(layerNorm(t, 1e-5, g, b), r)) as tf.Scalar;
+      return [layerNorm(x, 1e-5, gamma, beta), ...tf.grads(f)([x, gamma, beta])];
+    });
+  });
+
+  it('the GELU kernel and its gradient agree with the erf composition', async () => {
+    await expectParity(() => {
+      const x = tf.mul(rnd([7, 33], 25), 4);
+      const r = rnd([7, 33], 26);
+      return [gelu(x), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gelu(t), r)))(x)];
+    }, 2e-5);
+  });
+
+  it('exp is exact at the ends of float32 range: 0 for −∞, ∞ past 88.72, NaN kept', async () => {
+    await expectParity(() => tf.exp(tf.tensor([-Infinity, -1000, -87.5, -87, -1, 0, 1e-4, 20, 88.7, 88.8, 1000, Infinity, NaN])), 1e-6);
   });
 
   const binaryShapes: [string, number[], number[]][] = [

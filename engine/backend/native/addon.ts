@@ -39,6 +39,13 @@ export interface NativeAddon {
     stepSize: number, beta1: number, beta2: number, bc2Sqrt: number, eps: number, weightDecay: number, lr: number, decoupled: number,
   ): void;
   sumSquares(x: Float32Array): number;
+  layerNorm(x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, out: Float32Array, rows: number, cols: number, eps: number): void;
+  layerNormGrad(
+    dy: Float32Array, x: Float32Array, gamma: Float32Array | null, dx: Float32Array, dgamma: Float32Array | null, dbeta: Float32Array | null,
+    rows: number, cols: number, eps: number,
+  ): void;
+  gelu(x: Float32Array, out: Float32Array): void;
+  geluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   readonly activations: string[];
   readonly unaryOps: string[];
   readonly binaryOps: string[];

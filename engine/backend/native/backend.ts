@@ -10,6 +10,7 @@ import { ArrayPool } from './pool.js';
 import { groupedKernels } from './grouped.js';
 import { moeKernels, registerMoEGradient } from './moeExperts.js';
 import { MOE_EXPERTS } from '../kernelNames.js';
+import { normalizationKernels } from './normalization.js';
 
 /**
  * The `native` backend: the cpu backend's storage (plain typed arrays in this process)
@@ -73,7 +74,7 @@ let context: NativeContext | null = null;
 
 /** The native kernels, named for `backendName` (the cpu kernels it does not replace are not included). */
 export function nativeKernelConfigs(ctx: NativeContext, backendName: string): KernelConfig[] {
-  return [...matmulKernels(ctx), ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...movementKernels(ctx), ...groupedKernels(ctx), ...moeKernels(ctx)].map((k) => ({ ...k, backendName }));
+  return [...matmulKernels(ctx), ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...movementKernels(ctx), ...groupedKernels(ctx), ...moeKernels(ctx), ...normalizationKernels(ctx)].map((k) => ({ ...k, backendName }));
 }
 
 /**

@@ -16,7 +16,7 @@ export class ArrayPool {
   /** Live references per pooled buffer; the whole-buffer array to recycle. */
   private owners = new WeakMap<ArrayBufferLike, { array: Float32Array; refs: number }>();
 
-  constructor(private readonly maxFreeBytes = 256 * 1024 * 1024, private readonly maxPerSize = 32) {}
+  constructor(private readonly maxFreeBytes = 2048 * 1024 * 1024, private readonly maxPerSize = 4096) {}
 
   /** An uninitialised array of n floats (callers write every element). */
   take(n: number): Float32Array {

@@ -149,3 +149,26 @@ describe('csv dataset: errors name the line and column', () => {
     expect(message).toContain('flowers.csv line 2, column 4 ("species"): "setosa" is not a number');
   });
 });
+
+describe('csv dataset: ignored columns', () => {
+  it('leaves out an id and a text column: their cells are never read as numbers', async () => {
+    const d = await loadDataset({ name: 'csv', params: { path: 'people.csv', label: 'label', ignore: 'id, name' }, testFraction: 0.25 }, 1, opts);
+    expect(d.spec.featureNames).toEqual(['age', 'height']);
+    expect(d.spec.x.shape).toEqual(['B', 2]);
+    const rows = [d.train, d.test].flatMap((s) => Array.from({ length: s.count }, (_, i) => [...s.x.subarray(2 * i, 2 * i + 2), s.y[i]]));
+    expect(rows).toContainEqual([27, Math.fround(1.75), 0]);
+    expect(describeDataset({ name: 'csv', params: { path: 'people.csv', label: 'label', ignore: 'id,name' } }, opts).spec?.x.shape).toEqual(['B', 2]);
+  });
+
+  it('without ignore, the text column is reported with its line', async () => {
+    const [message] = await loadErrors({ path: 'people.csv', label: 'label', ignore: 'id' });
+    expect(message).toContain('people.csv line 2, column 2 ("name"): "Ann" is not a number');
+  });
+
+  it('an unknown ignored column suggests the closest, the label cannot be ignored, nor every feature', () => {
+    const problems = (ignore: string) => describeDataset({ name: 'csv', params: { path: 'people.csv', label: 'label', ignore } }, opts).problems.map(formatProblem);
+    expect(problems('nmae')).toEqual(['dataset.params.ignore: dataset "csv": people.csv: cannot ignore "nmae": there is no such column (did you mean "name"?)']);
+    expect(problems('label')).toEqual(['dataset.params.ignore: dataset "csv": people.csv: "label" is the label column and cannot be ignored']);
+    expect(problems('id,name,age,height')[0]).toContain('every column but the label is ignored');
+  });
+});

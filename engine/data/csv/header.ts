@@ -12,12 +12,22 @@ export interface CsvOptions {
   label: string;
   delimiter: string;
   header: boolean;
+  /** Columns that are neither features nor the label (an id, free text); numbers when header is off. */
+  ignore?: string[];
+}
+
+/** The ignore param's text as column names: comma-separated, blanks dropped. */
+export function ignoreList(text: string): string[] {
+  return text
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
 }
 
 /** What the first line says about the table, or why it cannot be used. */
 export type HeaderInfo =
-  | { ok: true; delimiter: string; columns: string[]; labelIndex: number }
-  | { ok: false; message: string; param: 'path' | 'label' };
+  | { ok: true; delimiter: string; columns: string[]; labelIndex: number; featureIndices: number[] }
+  | { ok: false; message: string; param: 'path' | 'label' | 'ignore' };
 
 /** A problem located in the file, "data.csv line 4, column 2 ("age"): …", lines and columns 1-based. */
 export function located(shownPath: string, line: number, column: number | null, columnName: string | null, message: string): string {
@@ -80,7 +90,19 @@ export function inspectHeader(firstLine: string, options: CsvOptions): HeaderInf
     return { ok: false, param: 'label', message: options.header ? located(shownPath, 1, null, null, text) : `${shownPath}: ${text}` };
   }
   if (columns.length < 2) return { ok: false, param: 'label', message: `${shownPath}: the file has only the label column "${columns[labelIndex]}", and no feature columns` };
-  return { ok: true, delimiter, columns, labelIndex };
+  const ignored = new Set<number>();
+  for (const name of options.ignore ?? []) {
+    const index = columns.indexOf(name);
+    if (index < 0) {
+      const guess = closestName(name, columns);
+      return { ok: false, param: 'ignore', message: `${shownPath}: cannot ignore "${name}": there is no such column${guess ? ` (did you mean "${guess}"?)` : ''}` };
+    }
+    if (index === labelIndex) return { ok: false, param: 'ignore', message: `${shownPath}: "${name}" is the label column and cannot be ignored` };
+    ignored.add(index);
+  }
+  const featureIndices = columns.map((_, i) => i).filter((i) => i !== labelIndex && !ignored.has(i));
+  if (featureIndices.length === 0) return { ok: false, param: 'ignore', message: `${shownPath}: every column but the label is ignored: keep at least one feature column` };
+  return { ok: true, delimiter, columns, labelIndex, featureIndices };
 }
 
 const CHUNK = 64 * 1024;

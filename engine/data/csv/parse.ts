@@ -51,7 +51,7 @@ export function parseCsv(rawText: string, options: CsvOptions, task: CsvTask): C
 
   const { columns, labelIndex, delimiter } = head;
   const width = columns.length;
-  const featureColumns = columns.map((_, i) => i).filter((i) => i !== labelIndex);
+  const featureColumns = head.featureIndices;
   const features: number[] = [];
   const labelTexts: string[] = [];
   const labelLines: number[] = [];

@@ -1,6 +1,7 @@
 import { tf } from '../../tf.js';
 import { defineKind } from '../kind.js';
 import { elementwiseShape } from '../shapeRules.js';
+import { gelu as geluExact } from '../../backend/normalization.js';
 
 /**
  * GELU as PyTorch's nn.GELU: the exact form x·Φ(x) = ½x(1 + erf(x/√2)) by default, or the
@@ -20,9 +21,6 @@ export const GELU = defineKind({
   forward: ({ inputs, params }) => ({ out: params.approximate === 'tanh' ? geluTanh(inputs.in) : geluExact(inputs.in) }),
 });
 
-export function geluExact(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
-}
 
 export function geluTanh(x: tf.Tensor): tf.Tensor {
   const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));

@@ -1,4 +1,5 @@
 import { tf } from '../../tf.js';
+import { layerNorm as fusedLayerNorm } from '../../backend/normalization.js';
 
 /**
  * ε of the two normalisations of the Neural Interpreters post, C_ui = C̃_ui / (ε + Σ_u C̃_ui)
@@ -11,17 +12,11 @@ export const LAYER_NORM_EPS = 1e-5;
 
 /** LayerNorm over the last axis (biased variance, as PyTorch), with an optional affine γ, β. */
 export function layerNorm(x: tf.Tensor, gamma?: tf.Tensor, beta?: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  let y = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, LAYER_NORM_EPS)));
-  if (gamma) y = tf.mul(y, gamma);
-  if (beta) y = tf.add(y, beta);
-  return y;
+  return fusedLayerNorm(x, LAYER_NORM_EPS, gamma, beta);
 }
 
-/** Exact (erf) GELU, PyTorch's default `nn.GELU()`; erf has a gradient on cpu and wasm. */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
-}
+/** Exact (erf) GELU, PyTorch's default `nn.GELU()`. */
+export { gelu } from '../../backend/normalization.js';
 
 /** x / max(‖x‖, 1e-12) on the last axis (PyTorch's F.normalize): a point on the unit sphere. */
 export function unitNormalize(x: tf.Tensor): tf.Tensor {

@@ -1,4 +1,4 @@
-import { tf } from '../../tf.js';
+import { layerNorm } from '../../backend/normalization.js';
 import { defineKind, fail, ok } from '../kind.js';
 import type { TensorType } from '../../shapes/types.js';
 
@@ -34,11 +34,8 @@ export const LayerNorm = defineKind({
     ];
   },
   forward({ inputs, params, vars }) {
-    const x = inputs.in;
-    const { mean, variance } = tf.moments(x, -1, true);
-    let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, params.eps)));
-    if (params.affine) y = tf.add(tf.mul(y, vars.weight), vars.bias);
-    return { out: y };
+    // One kernel forward and one backward on the native backend (engine/backend/normalization.ts).
+    return { out: params.affine ? layerNorm(inputs.in, params.eps, vars.weight, vars.bias) : layerNorm(inputs.in, params.eps) };
   },
 });
 

@@ -2,7 +2,10 @@ import type { AppServices } from '../app/services.js';
 import { newDocument, openDocument, saveDocument, saveDocumentAs } from '../files/fileCommands.js';
 import { toast } from '../view/viewStore.js';
 import type { Action } from './action.js';
-import { copySelection, cutSelection, deleteSelection, duplicateSelection, hasSelection, pasteClipboard, selectAll } from './editCommands.js';
+import { deleteSelection, duplicateSelection, hasSelection, selectAll } from './editCommands.js';
+import { copyToClipboards, pasteFromClipboards } from '../share/clipboardCommands.js';
+import { copyShareLink } from '../share/shareCommands.js';
+import { canReadSystemText } from '../share/systemClipboard.js';
 
 export type AppAction = Action<AppServices>;
 
@@ -15,6 +18,9 @@ export const appActions: AppAction[] = [
   { id: 'file.save', label: 'Save', group: 'File', shortcuts: ['Mod+S'], global: true, perform: saveDocument },
   { id: 'file.saveAs', label: 'Save as…', group: 'File', shortcuts: ['Mod+Shift+S'], global: true, perform: saveDocumentAs },
   { id: 'file.templates', label: 'Templates…', group: 'File', perform: (app) => app.view.setState({ modal: { kind: 'templates' } }) },
+  { id: 'file.importData', label: 'Import data…', group: 'File', perform: (app) => app.view.setState({ modal: { kind: 'import' } }) },
+  { id: 'file.shareLink', label: 'Copy share link', group: 'File', perform: copyShareLink },
+  { id: 'file.openShared', label: 'Open share link…', group: 'File', perform: (app) => app.view.setState({ modal: { kind: 'share-open' } }) },
   {
     id: 'edit.undo',
     label: (app) => (app.doc.get().undoLabel ? `Undo ${app.doc.get().undoLabel}` : 'Undo'),
@@ -32,16 +38,16 @@ export const appActions: AppAction[] = [
     perform: (app) => void app.doc.redo(),
   },
   { id: 'edit.delete', label: 'Delete selection', group: 'Edit', shortcuts: ['Delete', 'Backspace'], enabled: hasSelection, perform: deleteSelection },
-  { id: 'edit.cut', label: 'Cut', group: 'Edit', shortcuts: ['Mod+X'], enabled: (app) => app.view.getState().selectedNodes.size > 0, perform: cutSelection },
+  { id: 'edit.cut', label: 'Cut', group: 'Edit', shortcuts: ['Mod+X'], enabled: (app) => app.view.getState().selectedNodes.size > 0, perform: (app) => copyToClipboards(app, true) },
   {
     id: 'edit.copy',
     label: 'Copy',
     group: 'Edit',
     shortcuts: ['Mod+C'],
     enabled: (app) => app.view.getState().selectedNodes.size > 0,
-    perform: (app) => void copySelection(app),
+    perform: (app) => copyToClipboards(app),
   },
-  { id: 'edit.paste', label: 'Paste', group: 'Edit', shortcuts: ['Mod+V'], enabled: (app) => !!app.clipboard.current?.nodes.length, perform: pasteClipboard },
+  { id: 'edit.paste', label: 'Paste', group: 'Edit', shortcuts: ['Mod+V'], enabled: (app) => !!app.clipboard.current?.nodes.length || canReadSystemText(), perform: pasteFromClipboards },
   { id: 'edit.duplicate', label: 'Duplicate', group: 'Edit', shortcuts: ['Mod+D'], enabled: (app) => app.view.getState().selectedNodes.size > 0, perform: duplicateSelection },
   { id: 'edit.selectAll', label: 'Select all', group: 'Edit', shortcuts: ['Mod+A'], perform: selectAll },
   { id: 'node.add', label: 'Add node…', group: 'Node', shortcuts: ['/', 'Space'], perform: (app) => app.view.setState({ modal: { kind: 'add-node' } }) },

@@ -22,16 +22,13 @@ export function deleteSelection(app: AppServices): void {
   select(app.view, []);
 }
 
+/** Copies the selected nodes and the edges between them to the app's own clipboard. */
 export function copySelection(app: AppServices): boolean {
   const { selectedNodes } = app.view.getState();
   if (!selectedNodes.size) return false;
   app.clipboard.current = copyNodes(app.doc.get().graph, selectedNodes);
   app.clipboard.pastes = 0;
   return true;
-}
-
-export function cutSelection(app: AppServices): void {
-  if (copySelection(app)) deleteSelection(app);
 }
 
 export function pasteClipboard(app: AppServices): void {

@@ -2,25 +2,19 @@ import { useEffect } from 'react';
 import { appActions } from '../actions/appActions.js';
 import { findShortcutAction } from '../actions/action.js';
 import type { AppServices } from './services.js';
+import { isTextTarget } from './textTarget.js';
+import { leaveToClipboardEvent, useShareEvents } from '../share/useShareEvents.js';
 
 export const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
-/** Typing in a field or the code editor must not delete nodes or open dialogs. */
-export function isTextTarget(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  if (!el || typeof el.closest !== 'function') return false;
-  if (el.closest('.monaco-editor')) return true;
-  const tag = el.tagName;
-  if (tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable) return true;
-  if (tag === 'INPUT') {
-    const type = (el as HTMLInputElement).type;
-    return !['checkbox', 'radio', 'button', 'range', 'submit'].includes(type);
-  }
-  return false;
-}
+export { isTextTarget };
+
+/** Keys whose browser default fires the copy/cut/paste event that the canvas handles. */
+const CLIPBOARD_ACTIONS = new Set(['edit.copy', 'edit.cut', 'edit.paste']);
 
 /** One keydown listener runs every action's shortcut. Dialogs handle their own keys. */
 export function useShortcuts(app: AppServices): void {
+  useShareEvents(app);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.isComposing) return;
@@ -31,6 +25,7 @@ export function useShortcuts(app: AppServices): void {
       const action = findShortcutAction(appActions, event, app, { isMac: IS_MAC, inTextField: inTextField || modalOpen });
       if (!action) return;
       if (modalOpen && action.id !== 'file.save' && action.id !== 'file.saveAs') return;
+      if (CLIPBOARD_ACTIONS.has(action.id)) return leaveToClipboardEvent(app, action);
       event.preventDefault();
       void action.perform(app);
     };

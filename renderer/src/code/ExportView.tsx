@@ -72,18 +72,8 @@ export function ExportView({ target }: { target: ExportTarget }) {
     monaco.editor.setTheme(dark ? 'vs-dark' : 'vs');
   }, [theme]);
 
-  const download = () => {
-    if (!result) return;
-    for (const file of result.files) {
-      const bytes = file.base64 !== undefined ? Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0)) : new TextEncoder().encode(file.text ?? '');
-      const url = URL.createObjectURL(new Blob([bytes]));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = file.name.split('/').pop() ?? file.name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    }
-  };
+  const save = () => result && saveExportFiles(result.files);
+  const names = result?.files.map((f) => f.name.split('/').pop() ?? f.name) ?? [];
 
   return (
     <div className="export-view" data-testid={`export-${target}`}>
@@ -91,12 +81,30 @@ export function ExportView({ target }: { target: ExportTarget }) {
         <span className="muted">
           {result ? `${result.mainFile} · ${trained ? 'trained weights of the last run' : 'initial weights'}` : note ? '' : 'Generating…'}
         </span>
-        <button disabled={!result} onClick={download} title={result ? result.files.map((f) => f.name).join(', ') : undefined}>
-          Download {result && result.files.length > 1 ? `${result.files.length} files` : 'file'}
+        <button disabled={!result} onClick={save} data-testid={`export-save-${target}`} title={result ? `Saves ${names.join(', ')}` : undefined}>
+          {names.length > 1 ? `Save ${names.length} files as…` : 'Save as…'}
         </button>
       </div>
       {note && <p className="notice export-view__note">{note}</p>}
       <div className="code-view__editor" ref={host} style={{ display: note ? 'none' : 'block' }} />
     </div>
   );
+}
+
+/**
+ * Saves the generated files through the page's download: the browser saves them (asking
+ * where when it is set to), and the desktop app shows its Save dialog for each
+ * (electron/main.ts sets the dialog up on the session's will-download). The same code
+ * serves both, and no file path ever passes through the page.
+ */
+export function saveExportFiles(files: ExportResult['files']): void {
+  for (const file of files) {
+    const bytes = file.base64 !== undefined ? Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0)) : new TextEncoder().encode(file.text ?? '');
+    const url = URL.createObjectURL(new Blob([bytes]));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = file.name.split('/').pop() ?? file.name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
 }

@@ -1,4 +1,5 @@
 import { GraphSchema, type Graph } from '../../../engine/graph/schema.js';
+import { decodeShareStringAsync, ShareError } from '../../../engine/export/shareBrowser.js';
 import type { AppServices } from '../app/services.js';
 import type { DocFile } from '../doc/docStore.js';
 import { emptyGraph, graphToText, sameJson } from '../doc/newGraph.js';
@@ -6,7 +7,8 @@ import { describeFailure } from '../engine/errors.js';
 import { hasPreloadFiles } from '../engine/preload.js';
 import { select, toast } from '../view/viewStore.js';
 import { fitReadable } from '../canvas/fitReadable.js';
-import { decodeRecovery, RECOVERY_KEY } from './recovery.js';
+import { decodeRecovery, RECOVERY_KEY, type RecoveryRecord } from './recovery.js';
+import { withGraphSuffix } from './workspaceFiles.js';
 
 /**
  * New, Open, Save, Save As. In Electron the preload's native dialogs do the asking;
@@ -38,6 +40,11 @@ export function loadDocument(app: AppServices, graph: Graph, file: DocFile, save
   app.trainer.reset();
   select(app.view, []);
   app.view.setState({ readme: null });
+  fitWhenRendered(app);
+}
+
+/** Fits the view to the graph once the canvas shows it: a new document, a pasted graph. */
+export function fitWhenRendered(app: AppServices): void {
   // Twice: after React renders the nodes, then after React Flow has measured them.
   const fit = () => app.flow.current && fitReadable(app.flow.current, document.querySelector('[data-testid="canvas"]'));
   globalThis.requestAnimationFrame?.(() => requestAnimationFrame(() => (fit(), setTimeout(fit, 60))));
@@ -175,33 +182,87 @@ async function loadTemplate(app: AppServices, name: string): Promise<void> {
   }
 }
 
-/** On start: if the last session left unsaved work behind, offer to restore it. */
-export async function offerRecovery(app: AppServices): Promise<void> {
+/** Unsaved work the last session left behind, if any (and readable). */
+async function loadRecovery(app: AppServices): Promise<{ record: RecoveryRecord; graph: Graph; when: string } | null> {
   let reply: { text: string | null; savedAt: number | null };
   try {
     reply = await app.engine.client.request('recovery.load', { key: RECOVERY_KEY });
   } catch {
-    return; // no recovery available: nothing to offer
+    return null; // no recovery available: nothing to offer
   }
-  if (!reply.text) return;
+  if (!reply.text) return null;
   const record = decodeRecovery(reply.text);
   const parsed = record ? parseGraphText(record.graph) : null;
-  if (!record || !parsed || 'error' in parsed) return;
-  const when = reply.savedAt ? new Date(reply.savedAt).toLocaleString() : 'an earlier session';
+  if (!record || !parsed || 'error' in parsed) return null;
+  return { record, graph: parsed.graph, when: reply.savedAt ? new Date(reply.savedAt).toLocaleString() : 'an earlier session' };
+}
+
+/**
+ * On start: opens the graph of a share link the page was opened with (`#graph=…`), and
+ * if the last session left unsaved work behind, offers to restore it. The shared graph
+ * opens like a template (no file, no unsaved mark), so the autosave does not touch the
+ * recovery copy until the user edits it: the offer to restore still comes, and nothing
+ * is lost whichever way it is answered.
+ */
+export async function offerRecovery(app: AppServices, location: Pick<Location, 'hash'> | null = globalThis.location ?? null): Promise<void> {
+  const link = location ? launchShareText(location.hash) : null;
+  const [recovered, shared] = await Promise.all([loadRecovery(app), link ? decodeLaunchLink(link) : null]);
+  if (shared && 'graph' in shared) openSharedGraph(app, shared.graph);
+  // A broken link: say what is wrong where the user can paste the link again.
+  const showBrokenLink = () => shared && 'error' in shared && app.view.setState({ modal: { kind: 'share-open', text: link ?? '', error: shared.error } });
+  if (!recovered) return void showBrokenLink();
+  const { record, graph, when } = recovered;
+  const sharedNote = shared && 'graph' in shared ? ' Restoring it replaces the shared graph you opened (the link still opens it).' : '';
   app.view.setState({
     modal: {
       kind: 'confirm',
       title: 'Restore unsaved work?',
-      message: `"${record.file.name}" had unsaved changes when Tensorloom last closed (autosaved ${when}).`,
+      message: `"${record.file.name}" had unsaved changes when Tensorloom last closed (autosaved ${when}).${sharedNote}`,
       confirm: 'Restore',
       cancel: 'Discard',
       onConfirm: () => {
         // Restored work stays marked unsaved: savedText is what is on disk, not this.
-        loadDocument(app, parsed.graph, record.file, '');
+        loadDocument(app, graph, record.file, '');
+        showBrokenLink();
       },
-      onCancel: () => void app.autosave.clear(),
+      onCancel: () => {
+        void app.autosave.clear();
+        showBrokenLink();
+      },
     },
   });
+}
+
+/** The share string in the page's address (`#graph=…`), or null when it has none. */
+export function launchShareText(hash: string): string | null {
+  return /^#(?:.*&)?graph=/.test(hash) ? hash : null;
+}
+
+async function decodeLaunchLink(text: string): Promise<{ graph: Graph } | { error: string }> {
+  try {
+    return { graph: await decodeShareStringAsync(text) };
+  } catch (err) {
+    return { error: err instanceof ShareError ? err.message : `the link could not be read (${(err as Error).message})` };
+  }
+}
+
+/** A file name for a shared graph: its title, if it has one, as a short file name ("Spiral workshop" → spiral-workshop.loom.json). */
+export function sharedFileName(graph: Graph): string {
+  const title = graph.meta?.title && graph.meta.title !== 'Untitled' ? graph.meta.title : 'shared graph';
+  const slug = title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return withGraphSuffix(slug || 'shared-graph');
+}
+
+/**
+ * Opens a graph from a share link or string as a new document: no file yet (Save asks
+ * where), and unchanged from the link until edited, as a template opens.
+ */
+export function openSharedGraph(app: AppServices, graph: Graph): void {
+  loadDocument(app, graph, { path: null, name: sharedFileName(graph) });
 }
 
 /** Desktop only: reopens a file from the recent list (the menu passes its path). */

@@ -5,10 +5,12 @@ import { appActions } from '../actions/appActions.js';
 import { actionLabel, formatShortcut, isEnabled } from '../actions/action.js';
 import { IS_MAC } from '../app/useShortcuts.js';
 import { AddNodeDialog } from '../palette/AddNodeDialog.js';
+import { ImportDialog } from '../import/ImportDialog.js';
 import { describeFailure } from '../engine/errors.js';
 import { openTemplate, openWorkspacePath, writeTo } from '../files/fileCommands.js';
 import { checkWorkspaceName, withGraphSuffix } from '../files/workspaceFiles.js';
 import type { Modal } from '../view/viewStore.js';
+import { OpenShareBody, ShareLinkBody } from '../share/ShareDialogs.js';
 
 /** Renders whichever dialog the view state names, over a dimmed backdrop. */
 export function ModalHost() {
@@ -47,6 +49,20 @@ function ModalBody({ modal }: { modal: Modal }) {
       return <FileDialog mode={modal.mode} />;
     case 'confirm':
       return <ConfirmDialog modal={modal} />;
+    case 'import':
+      return <ImportDialog initialTab={modal.tab} />;
+    case 'share-link':
+      return (
+        <Dialog title={modal.isLink ? 'Share link' : 'Share string'} testId="share-link-dialog">
+          <ShareLinkBody modal={modal} />
+        </Dialog>
+      );
+    case 'share-open':
+      return (
+        <Dialog title="Open a shared graph" testId="share-open-dialog">
+          <OpenShareBody modal={modal} />
+        </Dialog>
+      );
   }
 }
 

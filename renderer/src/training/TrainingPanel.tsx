@@ -82,6 +82,7 @@ function DatasetSection() {
         <label className="field__label" htmlFor="dataset-name">
           dataset
         </label>
+        <div className="dataset-row">
         <select
           id="dataset-name"
           data-testid="dataset-select"
@@ -95,6 +96,10 @@ function DatasetSection() {
             </option>
           ))}
         </select>
+        <button title="Import a CSV file or a folder of pictures" data-testid="dataset-import" onClick={() => app.view.setState({ modal: { kind: 'import', tab: dataset.name === 'images' ? 'images' : 'csv' } })}>
+          Import…
+        </button>
+        </div>
         {info && <div className="field__doc">{info.summary}</div>}
       </div>
       {info &&

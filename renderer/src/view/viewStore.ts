@@ -12,6 +12,11 @@ export type Modal =
   | { kind: 'commands' }
   | { kind: 'templates' }
   | { kind: 'file'; mode: 'open' | 'save' }
+  | { kind: 'import'; tab?: 'csv' | 'images' }
+  /** The share link (or, in the desktop app, the share string) of the graph, and whether it reached the clipboard. */
+  | { kind: 'share-link'; text: string; copied: boolean; isLink: boolean }
+  /** Open a graph from a pasted link or string; `error` says what was wrong with `text`. */
+  | { kind: 'share-open'; text?: string; error?: string }
   | { kind: 'confirm'; title: string; message: string; confirm: string; onConfirm: () => void; cancel?: string; onCancel?: () => void };
 
 export interface Toast {

@@ -1,0 +1,141 @@
+// LayerNorm and exact GELU as single passes, forward and backward. Composed from tfjs ops
+// each is 5–10 kernels forward and more backward, every one a pass over the activations;
+// here each is one pass (two for LayerNorm's backward), and statistics are summed in double.
+#include <cmath>
+#include "common.h"
+#include "fastmath.h"
+
+namespace tl {
+
+// Mean and 1/sqrt(biased variance + eps) of one row, as torch's layer_norm.
+static inline void rowStats(const float* x, size_t cols, float eps, float* mean, float* rstd) {
+  double sum = 0;
+  for (size_t c = 0; c < cols; c++) sum += x[c];
+  const double mu = sum / static_cast<double>(cols);
+  double sq = 0;
+  for (size_t c = 0; c < cols; c++) {
+    const double d = x[c] - mu;
+    sq += d * d;
+  }
+  *mean = static_cast<float>(mu);
+  *rstd = static_cast<float>(1.0 / std::sqrt(sq / static_cast<double>(cols) + eps));
+}
+
+// layerNorm(x, gamma|null, beta|null, out, rows, cols, eps): over the last axis.
+static napi_value LayerNorm(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t xn, gn = 0, bn = 0, on;
+  const float* x = a.f32(0, &xn);
+  const float* gamma = a.isNullish(1) ? nullptr : a.f32(1, &gn);
+  const float* beta = a.isNullish(2) ? nullptr : a.f32(2, &bn);
+  float* out = a.f32(3, &on);
+  const size_t rows = static_cast<size_t>(a.integer(4)), cols = static_cast<size_t>(a.integer(5));
+  const float eps = static_cast<float>(a.num(6));
+  TL_CHECK(env, x && out && xn >= rows * cols && on >= rows * cols, "layerNorm: arrays are smaller than rows × cols");
+  TL_CHECK(env, (!gamma || gn >= cols) && (!beta || bn >= cols), "layerNorm: gamma and beta need one value per column");
+  for (size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * cols;
+    float* yr = out + r * cols;
+    float mean, rstd;
+    rowStats(xr, cols, eps, &mean, &rstd);
+    for (size_t c = 0; c < cols; c++) {
+      float y = (xr[c] - mean) * rstd;
+      if (gamma) y *= gamma[c];
+      if (beta) y += beta[c];
+      yr[c] = y;
+    }
+  }
+  return nullptr;
+}
+
+// layerNormGrad(dy, x, gamma|null, dx, dgamma|null, dbeta|null, rows, cols, eps):
+//   x̂ = (x − μ)·r, g = dy·γ,  dx = r·(g − mean(g) − x̂·mean(g·x̂)),  dγ = Σ_rows dy·x̂,  dβ = Σ_rows dy.
+static napi_value LayerNormGrad(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t dyn, xn, gn = 0, dxn, dgn = 0, dbn = 0;
+  const float* dy = a.f32(0, &dyn);
+  const float* x = a.f32(1, &xn);
+  const float* gamma = a.isNullish(2) ? nullptr : a.f32(2, &gn);
+  float* dx = a.f32(3, &dxn);
+  float* dgamma = a.isNullish(4) ? nullptr : a.f32(4, &dgn);
+  float* dbeta = a.isNullish(5) ? nullptr : a.f32(5, &dbn);
+  const size_t rows = static_cast<size_t>(a.integer(6)), cols = static_cast<size_t>(a.integer(7));
+  const float eps = static_cast<float>(a.num(8));
+  const size_t n = rows * cols;
+  TL_CHECK(env, dy && x && dx && dyn >= n && xn >= n && dxn >= n, "layerNormGrad: arrays are smaller than rows × cols");
+  TL_CHECK(env, (!gamma || gn >= cols) && (!dgamma || dgn >= cols) && (!dbeta || dbn >= cols), "layerNormGrad: per-column arrays are too short");
+  if (dgamma) for (size_t c = 0; c < cols; c++) dgamma[c] = 0.f;
+  if (dbeta) for (size_t c = 0; c < cols; c++) dbeta[c] = 0.f;
+  for (size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * cols;
+    const float* dyr = dy + r * cols;
+    float* dxr = dx + r * cols;
+    float mean, rstd;
+    rowStats(xr, cols, eps, &mean, &rstd);
+    double sumG = 0, sumGX = 0;
+    for (size_t c = 0; c < cols; c++) {
+      const float xhat = (xr[c] - mean) * rstd;
+      const float g = gamma ? dyr[c] * gamma[c] : dyr[c];
+      sumG += g;
+      sumGX += static_cast<double>(g) * xhat;
+      if (dgamma) dgamma[c] += dyr[c] * xhat;
+      if (dbeta) dbeta[c] += dyr[c];
+    }
+    const float meanG = static_cast<float>(sumG / static_cast<double>(cols));
+    const float meanGX = static_cast<float>(sumGX / static_cast<double>(cols));
+    for (size_t c = 0; c < cols; c++) {
+      const float xhat = (xr[c] - mean) * rstd;
+      const float g = gamma ? dyr[c] * gamma[c] : dyr[c];
+      dxr[c] = rstd * (g - meanG - xhat * meanGX);
+    }
+  }
+  return nullptr;
+}
+
+static constexpr float kSqrtHalf = 0.70710678118654752f;
+static constexpr float kInvSqrt2Pi = 0.39894228040143268f;
+
+// gelu(x, out): x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2, PyTorch's exact nn.GELU().
+TL_CLONES static void geluLoop(const float* x, float* out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = 0.5f * x[i] * (1.f + fastErf(x[i] * kSqrtHalf));
+}
+
+TL_CLONES static void geluGradLoop(const float* dy, const float* x, float* dx, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const float v = x[i];
+    const float cdf = 0.5f * (1.f + fastErf(v * kSqrtHalf));
+    const float pdf = kInvSqrt2Pi * fastExp(-0.5f * v * v);
+    dx[i] = dy[i] * (cdf + v * pdf);
+  }
+}
+
+static napi_value Gelu(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t xn, on;
+  const float* x = a.f32(0, &xn);
+  float* out = a.f32(1, &on);
+  TL_CHECK(env, x && out && on >= xn, "gelu expects Float32Arrays x and out of x's length");
+  geluLoop(x, out, xn);
+  return nullptr;
+}
+
+// geluGrad(dy, x, dx): dx = dy·(Φ(x) + x·φ(x)), φ the standard normal density.
+static napi_value GeluGrad(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t dyn, xn, on;
+  const float* dy = a.f32(0, &dyn);
+  const float* x = a.f32(1, &xn);
+  float* dx = a.f32(2, &on);
+  TL_CHECK(env, dy && x && dx && dyn >= xn && on >= xn, "geluGrad expects Float32Arrays dy, x and dx of one length");
+  geluGradLoop(dy, x, dx, xn);
+  return nullptr;
+}
+
+void defineNormalization(napi_env env, napi_value exports) {
+  defineFunction(env, exports, "layerNorm", LayerNorm);
+  defineFunction(env, exports, "layerNormGrad", LayerNormGrad);
+  defineFunction(env, exports, "gelu", Gelu);
+  defineFunction(env, exports, "geluGrad", GeluGrad);
+}
+
+}  // namespace tl

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { dataName, guessLabel, guessTask, initialRoles, inspectCsv, rolesProblem } from './csvInspect.js';
+
+const PEOPLE = 'id,name,age,height,city,label\n1,Ann,31,1.62,Oslo,yes\n2,Bob,45,1.80,Rome,no\n3,"Cy, Jr.",27,1.75,Oslo,yes\n4,Dee,52,NA,Rome,no\n';
+
+function inspect(text: string) {
+  const r = inspectCsv(text);
+  if (!r.ok) throw new Error(r.message);
+  return r.csv;
+}
+
+describe('inspectCsv', () => {
+  it('infers number, category and text columns, and counts missing cells with their line', () => {
+    const csv = inspect(PEOPLE);
+    expect(csv.rowCount).toBe(4);
+    expect(csv.columns.map((c) => [c.name, c.type])).toEqual([
+      ['id', 'number'],
+      ['name', 'text'],
+      ['age', 'number'],
+      ['height', 'number'],
+      ['city', 'category'],
+      ['label', 'category'],
+    ]);
+    expect(csv.columns[3]).toMatchObject({ missing: 1, firstMissingLine: 5, integer: false });
+    expect(csv.head[2][1]).toBe('Cy, Jr.');
+  });
+
+  it('starts with the label column, numbers as features, the id and text ignored', () => {
+    const csv = inspect(PEOPLE);
+    const label = guessLabel(csv.columns);
+    expect(label).toBe(5);
+    const roles = initialRoles(csv.columns, label);
+    expect(roles).toEqual(['ignore', 'ignore', 'feature', 'feature', 'ignore', 'label']);
+    expect(guessTask(csv.columns[label])).toBe('classification');
+    // height has a missing value: the dialog says where.
+    expect(rolesProblem(csv.columns, roles, 'classification')).toBe('Column "height" has 1 missing value (first on line 5): fill it in or ignore the column.');
+    roles[3] = 'ignore';
+    expect(rolesProblem(csv.columns, roles, 'classification')).toBeNull();
+    expect(rolesProblem(csv.columns, roles, 'regression')).toContain('holds text: choose classification');
+    roles[1] = 'feature';
+    expect(rolesProblem(csv.columns, roles, 'classification')).toBe('Column "name" holds text, not numbers: set it to ignore.');
+  });
+
+  it('guesses regression for fractional targets', () => {
+    const csv = inspect('a;price\n1;10.5\n2;20.25\n3;7\n');
+    expect(csv.delimiter).toBe(';');
+    expect(guessTask(csv.columns[1])).toBe('regression');
+  });
+
+  it('names the line of a ragged row, an open quote, and says when no column is numeric', () => {
+    expect(inspectCsv('a,b,c\n1,2,3\n4,5\n')).toEqual({ ok: false, message: 'Line 3: the row has 2 fields but the header has 3.' });
+    expect(inspectCsv('a,b\n1,"two\nlines",\n')).toMatchObject({ ok: false });
+    expect(inspectCsv('a,b\n"1,2\n3,4\n')).toMatchObject({ ok: false, message: expect.stringMatching(/^Line 2: a quoted field is not closed/) });
+    const words = inspect('word,label\nhello,a\nworld,b\n');
+    expect(rolesProblem(words.columns, initialRoles(words.columns, 1), 'classification')).toBe('The file has no numeric columns: the network can only learn from numbers.');
+    const one = inspect('x,label\n1,a\n2,a\n');
+    expect(rolesProblem(one.columns, initialRoles(one.columns, 1), 'classification')).toContain('classification needs at least two classes');
+  });
+
+  it('makes a safe dataset name from the file name', () => {
+    expect(dataName('Iris data (1).csv')).toBe('Iris-data-1');
+    expect(dataName('../../etc.csv')).toBe('etc');
+    expect(dataName('***.csv')).toBe('data');
+  });
+});

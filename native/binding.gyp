@@ -10,7 +10,8 @@
         "src/optimizer.cc",
         "src/gather.cc",
         "src/copy.cc",
-        "src/normalization.cc"
+        "src/normalization.cc",
+        "src/crossEntropy.cc"
       ],
       "include_dirs": ["<!@(node blas.mjs include)"],
       "libraries": ["<!@(node blas.mjs libs)"],

@@ -40,3 +40,12 @@ export const GELU = 'TensorloomGelu';
 
 /** dy·(Φ(x) + x·φ(x)). Inputs {dy, x}. Out: x's shape. */
 export const GELU_GRAD = 'TensorloomGeluGrad';
+
+/**
+ * Mean softmax cross-entropy on class ids (torch's nn.CrossEntropyLoss with label_smoothing).
+ * Inputs {logits: [N, C], labels: int32 [N]}; attrs {smoothing}. Out: a scalar.
+ */
+export const SOFTMAX_CROSS_ENTROPY = 'TensorloomSoftmaxCrossEntropy';
+
+/** Its gradient with respect to the logits. Inputs {dy: scalar, logits, labels}; attrs {smoothing}. Out: [N, C]. */
+export const SOFTMAX_CROSS_ENTROPY_GRAD = 'TensorloomSoftmaxCrossEntropyGrad';

@@ -95,5 +95,6 @@ NAPI_MODULE_INIT() {
   tl::defineGather(env, exports);
   tl::defineCopy(env, exports);
   tl::defineNormalization(env, exports);
+  tl::defineCrossEntropy(env, exports);
   return exports;
 }

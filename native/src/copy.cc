@@ -1,5 +1,6 @@
 // Box copies between N-d arrays (Slice, Pad, Split, Concat pieces) and Tile, on 4-byte
 // elements; the innermost run of each box is one memcpy.
+#include <algorithm>
 #include <cstring>
 #include "common.h"
 
@@ -88,7 +89,12 @@ static napi_value Tile(napi_env env, napi_callback_info info) {
   uint32_t* dst = out;
   for (int64_t o = 0; o < outTotal / n; o++) {
     const uint32_t* row = x + inOff;
-    for (int64_t k = 0; k < n; k += inner) std::memcpy(dst + k, row, sizeof(uint32_t) * (k + inner <= n ? inner : n - k));
+    if (inner == 1) {
+      // Broadcasting a trailing axis of 1 (the gradient of a sum over it): a fill, not n memcpys.
+      std::fill(dst, dst + n, row[0]);
+    } else {
+      for (int64_t k = 0; k < n; k += inner) std::memcpy(dst + k, row, sizeof(uint32_t) * (k + inner <= n ? inner : n - k));
+    }
     dst += n;
     for (int d = last - 1; d >= 0; d--) {
       idx[d]++;

@@ -134,6 +134,78 @@ static napi_value ArgReduce(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// sumScattered(x, out, mean): sum (or mean) over axes that are not one contiguous run, in
+// one pass in memory order, into double accumulators. scratch = [rank, dims, reduced flags].
+// The alternative, a transpose that gathers the reduced axes last, is a second full pass
+// with strided reads.
+static napi_value SumScattered(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t xn, on, sl;
+  const float* x = a.f32(0, &xn);
+  float* out = a.f32(1, &on);
+  const bool mean = a.integer(2) != 0;
+  const int32_t* s = scratch(env, &sl);
+  TL_CHECK(env, x && out && s && sl >= 1 && s[0] >= 1 && s[0] <= 8 && sl >= static_cast<size_t>(1 + 2 * s[0]), "sumScattered: bad arguments");
+  const int r = s[0];
+  const int32_t *dims = s + 1, *reduced = s + 1 + r;
+  int64_t outStride[8], total = 1, outTotal = 1, count = 1;
+  for (int d = r - 1; d >= 0; d--) {
+    TL_CHECK(env, dims[d] >= 0, "sumScattered: bad sizes");
+    outStride[d] = reduced[d] ? 0 : outTotal;
+    if (reduced[d]) count *= dims[d];
+    else outTotal *= dims[d];
+    total *= dims[d];
+  }
+  TL_CHECK(env, static_cast<size_t>(total) <= xn && static_cast<size_t>(outTotal) <= on, "sumScattered: arrays are too small");
+  std::vector<double> acc(static_cast<size_t>(outTotal), 0.0);
+  const int last = r - 1;
+  const int64_t n = dims[last];
+  int64_t idx[8] = {0}, outOff = 0;
+  if (n > 0) {
+    for (int64_t base = 0; base < total; base += n) {
+      const float* row = x + base;
+      if (reduced[last]) {
+        double sum = 0;
+        for (int64_t k = 0; k < n; k++) sum += row[k];
+        acc[outOff] += sum;
+      } else {
+        double* dst = acc.data() + outOff;
+        for (int64_t k = 0; k < n; k++) dst[k] += row[k];
+      }
+      for (int d = last - 1; d >= 0; d--) {
+        idx[d]++;
+        outOff += outStride[d];
+        if (idx[d] < dims[d]) break;
+        outOff -= outStride[d] * dims[d];
+        idx[d] = 0;
+      }
+    }
+  }
+  const double divisor = mean ? static_cast<double>(count) : 1.0;
+  for (int64_t i = 0; i < outTotal; i++) out[i] = static_cast<float>(acc[i] / divisor);
+  return nullptr;
+}
+
+// Max-shifted softmax of each row; the exp pass vectorises (fastExp), the sum is in double.
+TL_CLONES static void softmaxRows(const float* x, float* out, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* in = x + r * cols;
+    float* o = out + r * cols;
+    float m = -INFINITY;
+    bool nan = false;
+    for (int64_t c = 0; c < cols; c++) {
+      nan |= in[c] != in[c];
+      m = in[c] > m ? in[c] : m;
+    }
+    if (nan) m = NAN;  // as the cpu backend: a NaN in the row makes the row NaN
+    for (int64_t c = 0; c < cols; c++) o[c] = fastExp(in[c] - m);
+    double sum = 0;
+    for (int64_t c = 0; c < cols; c++) sum += o[c];
+    const float inv = static_cast<float>(1.0 / sum);
+    for (int64_t c = 0; c < cols; c++) o[c] *= inv;
+  }
+}
+
 // softmax(x, out, rows, cols) over the last axis, max-shifted.
 static napi_value Softmax(napi_env env, napi_callback_info info) {
   Args a(env, info);
@@ -144,18 +216,7 @@ static napi_value Softmax(napi_env env, napi_callback_info info) {
   TL_CHECK(env, x && out && rows >= 0 && cols >= 0 && static_cast<size_t>(rows * cols) <= xn &&
                     static_cast<size_t>(rows * cols) <= on,
            "softmax: arrays are smaller than their shapes");
-  for (int64_t r = 0; r < rows; r++) {
-    const float* in = x + r * cols;
-    float* o = out + r * cols;
-    double m = -INFINITY;
-    for (int64_t c = 0; c < cols; c++) m = pickMax(m, in[c]);
-    const float mf = static_cast<float>(m);
-    for (int64_t c = 0; c < cols; c++) o[c] = fastExp(in[c] - mf);
-    double sum = 0;
-    for (int64_t c = 0; c < cols; c++) sum += o[c];
-    const float sf = static_cast<float>(sum);
-    for (int64_t c = 0; c < cols; c++) o[c] = o[c] / sf;
-  }
+  softmaxRows(x, out, rows, cols);
   return nullptr;
 }
 
@@ -210,6 +271,7 @@ void defineReduce(napi_env env, napi_value exports) {
   defineFunction(env, exports, "reduce", ReduceOp);
   defineFunction(env, exports, "argReduce", ArgReduce);
   defineFunction(env, exports, "softmax", Softmax);
+  defineFunction(env, exports, "sumScattered", SumScattered);
   defineNameList(env, exports, "reduceOps", kReduce, R_COUNT);
   defineNameList(env, exports, "argReduceOps", kArgReduce, 2);
 }

@@ -8,6 +8,7 @@ import { NATIVE_BACKEND, registerNativeBackend } from '../../engine/backend/nati
 import { fusedAdamUpdate, fusedGlobalNorm } from '../../engine/backend/fused.js';
 import { groupedLinear } from '../../engine/backend/groupedMatMul.js';
 import { gelu, layerNorm } from '../../engine/backend/normalization.js';
+import { softmaxCrossEntropy } from '../../engine/backend/crossEntropy.js';
 import { initBackend } from '../../engine/backend/select.js';
 import { createOptimizer } from '../../engine/train/optimizers.js';
 import { trainGraph } from '../../engine/run/trainGraph.js';
@@ -151,6 +152,16 @@ describe.skipIf(!built)('native kernels match the cpu backend', () => {
     }, 2e-5);
   });
 
+  it.each([0, 0.1])('the softmax cross-entropy kernel (label smoothing %s) and its gradient agree with the composed ops', async (smoothing) => {
+    await expectParity(() => {
+      const logits = tf.mul(rnd([9, 5], 27), 5) as tf.Tensor2D;
+      // The last label is out of range: no one-hot part, as tfjs' oneHot gives.
+      const labels = tf.tensor1d([0, 4, 2, 2, 1, 3, 0, 4, 7], 'int32');
+      const f = (z: tf.Tensor) => tf.mul(softmaxCrossEntropy(z as tf.Tensor2D, labels, smoothing), 3) as tf.Scalar;
+      return [f(logits), tf.grad(f)(logits)];
+    }, 2e-5);
+  });
+
   it('exp is exact at the ends of float32 range: 0 for −∞, ∞ past 88.72, NaN kept', async () => {
     await expectParity(() => tf.exp(tf.tensor([-Infinity, -1000, -87.5, -87, -1, 0, 1e-4, 20, 88.7, 88.8, 1000, Infinity, NaN])), 1e-6);
   });
@@ -209,6 +220,13 @@ describe.skipIf(!built)('native kernels match the cpu backend', () => {
       const large = tf.topk(x, 20);
       const unsorted = tf.topk(x, 4, false);
       return [small.values, small.indices, large.values, large.indices, unsorted.values, unsorted.indices];
+    });
+  });
+
+  it('sums and means over scattered axes (a broadcast gradient) in one pass, with kept dims', async () => {
+    await expectParity(() => {
+      const x = rnd([3, 4, 5, 6], 92);
+      return [tf.sum(x, [0, 2]), tf.mean(x, [0, 2], true), tf.sum(x, [1, 3]), tf.mean(x, [0, 3]), tf.max(x, [0, 2]), tf.sum(rnd([2, 0, 3], 93), [0, 2])];
     });
   });
 

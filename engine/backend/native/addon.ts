@@ -25,6 +25,8 @@ export interface NativeAddon {
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, n: number, inner: number): void;
   argReduce(op: number, x: Float32Array, out: Int32Array, outer: number, n: number, inner: number): void;
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** Sum (mean = 1: mean) over the axes flagged in the scratch layout [rank, dims, reduced flags]. */
+  sumScattered(x: Float32Array, out: Float32Array, mean: number): void;
   transpose(x: Float32Array | Int32Array, out: Float32Array | Int32Array): void;
   copyBox(src: Float32Array | Int32Array, dst: Float32Array | Int32Array): void;
   tile(x: Float32Array | Int32Array, out: Float32Array | Int32Array): void;
@@ -45,6 +47,8 @@ export interface NativeAddon {
     rows: number, cols: number, eps: number,
   ): void;
   gelu(x: Float32Array, out: Float32Array): void;
+  softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, rows: number, cols: number, smoothing: number): number;
+  softmaxCrossEntropyGrad(logits: Float32Array, labels: Int32Array, dx: Float32Array, rows: number, cols: number, smoothing: number, dy: number): void;
   geluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   readonly activations: string[];
   readonly unaryOps: string[];

@@ -22,15 +22,22 @@ export function reduceKernels(ctx: NativeContext): KernelConfig[] {
         ctx.addon.reduce(op, floats(backend, x), out, plan.outer, plan.n, plan.inner);
         return output(backend, keptShape(plan.outShape, plan.axes, attrs.keepDims), out);
       }
-      // Scattered axes (a broadcast's gradient, say): move them last natively, then reduce rows.
+      // Scattered axes: summed in one pass; other reductions move them last, then reduce rows.
       const axes = [...tf.util.parseAxisParam(axis ?? (null as unknown as number), x.shape)].sort((p, q) => p - q);
       const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
       if (x.shape.length > 8 || axes.length === 0) return fallback(args);
       const data = floats(backend, x);
+      const outShape = kept.map((i) => x.shape[i]);
+      if (name === 'Sum' || name === 'Mean') {
+        // One pass in memory order (a broadcast's gradient, most often).
+        writeDimsPerAxis(ctx, x.shape, x.shape.map((_, i) => (axes.includes(i) ? 1 : 0)));
+        const out = allocFloat32(backend, sizeOf(outShape));
+        ctx.addon.sumScattered(data, out, name === 'Mean' ? 1 : 0);
+        return output(backend, keptShape(outShape, axes, attrs.keepDims), out);
+      }
       const moved = allocFloat32(backend, data.length);
       writeDimsPerAxis(ctx, x.shape, [...kept, ...axes]);
       ctx.addon.transpose(data, moved);
-      const outShape = kept.map((i) => x.shape[i]);
       const n = sizeOf(axes.map((i) => x.shape[i]));
       const out = allocFloat32(backend, sizeOf(outShape));
       ctx.addon.reduce(op, moved, out, sizeOf(outShape), n, 1);

@@ -1,5 +1,6 @@
 import { tf } from '../../tf.js';
 import { defineKind, fail, ok } from '../kind.js';
+import { softmaxCrossEntropy } from '../../backend/crossEntropy.js';
 
 /** Softmax cross-entropy on integer labels, as PyTorch's nn.CrossEntropyLoss (mean over the batch). */
 export const CrossEntropy = defineKind({
@@ -41,12 +42,7 @@ export const CrossEntropy = defineKind({
     const classes = logits.shape[logits.shape.length - 1];
     const flatLogits = tf.reshape(logits, [-1, classes]) as tf.Tensor2D;
     const flatLabels = tf.reshape(inputs.labels, [-1]) as tf.Tensor1D;
-    const logProbs = tf.logSoftmax(flatLogits);
-    let target = tf.oneHot(flatLabels, classes).toFloat();
-    if (params.labelSmoothing > 0) {
-      target = tf.add(tf.mul(target, 1 - params.labelSmoothing), params.labelSmoothing / classes);
-    }
-    const loss = tf.neg(tf.mean(tf.sum(tf.mul(target, logProbs), -1))) as tf.Scalar;
+    const loss = softmaxCrossEntropy(flatLogits, flatLabels, params.labelSmoothing);
     const correct = tf.equal(tf.argMax(flatLogits, -1), flatLabels).toFloat();
     addMetric('accuracy', tf.mean(correct) as tf.Scalar);
     return { loss };

@@ -11,7 +11,8 @@
         "src/gather.cc",
         "src/copy.cc",
         "src/normalization.cc",
-        "src/crossEntropy.cc"
+        "src/crossEntropy.cc",
+        "src/modulatedLinear.cc"
       ],
       "include_dirs": ["<!@(node blas.mjs include)"],
       "libraries": ["<!@(node blas.mjs libs)"],

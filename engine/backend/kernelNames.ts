@@ -49,3 +49,12 @@ export const SOFTMAX_CROSS_ENTROPY = 'TensorloomSoftmaxCrossEntropy';
 
 /** Its gradient with respect to the logits. Inputs {dy: scalar, logits, labels}; attrs {smoothing}. Out: [N, C]. */
 export const SOFTMAX_CROSS_ENTROPY_GRAD = 'TensorloomSoftmaxCrossEntropyGrad';
+
+/**
+ * ModLin's product y = (x ⊙ m_u)·W + b. Inputs {x: [B, U, T, in], modulation: [U, in],
+ * weight: [in, out], bias: [out]}. Out: [B, U, T, out].
+ */
+export const MODULATED_LINEAR = 'TensorloomModulatedLinear';
+
+/** Its gradient. Inputs {dy, x, modulation, weight}. Out: [dx, dmodulation, dweight, dbias]. */
+export const MODULATED_LINEAR_GRAD = 'TensorloomModulatedLinearGrad';

@@ -96,5 +96,6 @@ NAPI_MODULE_INIT() {
   tl::defineCopy(env, exports);
   tl::defineNormalization(env, exports);
   tl::defineCrossEntropy(env, exports);
+  tl::defineModulatedLinear(env, exports);
   return exports;
 }

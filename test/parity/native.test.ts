@@ -9,6 +9,7 @@ import { fusedAdamUpdate, fusedGlobalNorm } from '../../engine/backend/fused.js'
 import { groupedLinear } from '../../engine/backend/groupedMatMul.js';
 import { gelu, layerNorm } from '../../engine/backend/normalization.js';
 import { softmaxCrossEntropy } from '../../engine/backend/crossEntropy.js';
+import { modulatedLinear } from '../../engine/backend/modulatedLinear.js';
 import { initBackend } from '../../engine/backend/select.js';
 import { createOptimizer } from '../../engine/train/optimizers.js';
 import { trainGraph } from '../../engine/run/trainGraph.js';
@@ -160,6 +161,15 @@ describe.skipIf(!built)('native kernels match the cpu backend', () => {
       const f = (z: tf.Tensor) => tf.mul(softmaxCrossEntropy(z as tf.Tensor2D, labels, smoothing), 3) as tf.Scalar;
       return [f(logits), tf.grad(f)(logits)];
     }, 2e-5);
+  });
+
+  it('the modulated linear kernel (ModLin) and its gradients agree with multiply + matMul', async () => {
+    await expectParity(() => {
+      const [x, m, w, b] = [rnd([3, 4, 5, 6], 28), rnd([4, 6], 29), rnd([6, 7], 30), rnd([7], 31)];
+      const r = rnd([3, 4, 5, 7], 32);
+      const f = (...t: tf.Tensor[]) => tf.sum(tf.mul(modulatedLinear(t[0], t[1], t[2], t[3]), r)) as tf.Scalar;
+      return [modulatedLinear(x, m, w, b), ...tf.grads(f)([x, m, w, b])];
+    });
   });
 
   it('exp is exact at the ends of float32 range: 0 for −∞, ∞ past 88.72, NaN kept', async () => {

@@ -47,6 +47,14 @@ export interface NativeAddon {
     rows: number, cols: number, eps: number,
   ): void;
   gelu(x: Float32Array, out: Float32Array): void;
+  modulatedLinear(
+    x: Float32Array, m: Float32Array, w: Float32Array, b: Float32Array, out: Float32Array, scratch: Float32Array,
+    rows: number, inDim: number, outDim: number, tokens: number, functions: number,
+  ): void;
+  modulatedLinearGrad(
+    dy: Float32Array, x: Float32Array, m: Float32Array, w: Float32Array, dx: Float32Array, dm: Float32Array, dw: Float32Array, db: Float32Array,
+    scratch: Float32Array, rows: number, inDim: number, outDim: number, tokens: number, functions: number,
+  ): void;
   softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, rows: number, cols: number, smoothing: number): number;
   softmaxCrossEntropyGrad(logits: Float32Array, labels: Int32Array, dx: Float32Array, rows: number, cols: number, smoothing: number, dy: number): void;
   geluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;

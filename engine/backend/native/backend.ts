@@ -12,6 +12,7 @@ import { moeKernels, registerMoEGradient } from './moeExperts.js';
 import { MOE_EXPERTS } from '../kernelNames.js';
 import { normalizationKernels } from './normalization.js';
 import { crossEntropyKernels } from './crossEntropy.js';
+import { modulatedLinearKernels } from './modulatedLinear.js';
 
 /**
  * The `native` backend: the cpu backend's storage (plain typed arrays in this process)
@@ -75,7 +76,7 @@ let context: NativeContext | null = null;
 
 /** The native kernels, named for `backendName` (the cpu kernels it does not replace are not included). */
 export function nativeKernelConfigs(ctx: NativeContext, backendName: string): KernelConfig[] {
-  return [...matmulKernels(ctx), ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...movementKernels(ctx), ...groupedKernels(ctx), ...moeKernels(ctx), ...normalizationKernels(ctx), ...crossEntropyKernels(ctx)].map((k) => ({ ...k, backendName }));
+  return [...matmulKernels(ctx), ...elementwiseKernels(ctx), ...reduceKernels(ctx), ...movementKernels(ctx), ...groupedKernels(ctx), ...moeKernels(ctx), ...normalizationKernels(ctx), ...crossEntropyKernels(ctx), ...modulatedLinearKernels(ctx)].map((k) => ({ ...k, backendName }));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { tf } from '../../tf.js';
 import type { VariableSpec } from '../kind.js';
 import { linear } from '../layers/linear.js';
+import { modulatedLinear } from '../../backend/modulatedLinear.js';
 import { layerNorm, need } from './ops.js';
 
 /**
@@ -29,6 +30,7 @@ export function modLin(x: tf.Tensor, codes: tf.Tensor, vars: Record<string, tf.T
   const [functions, inDim] = [codes.shape[0], x.shape[x.rank - 1]];
   // LayerNorm(W_c c_u) for all u in one matMul: [U, codeDim]·[codeDim, in] → [U, in].
   const modulation = layerNorm(tf.matMul(codes as tf.Tensor2D, need(vars, `${prefix}.W_c`) as tf.Tensor2D));
+  if (x.rank === 4) return modulatedLinear(x, modulation, need(vars, `${prefix}.weight`), need(vars, `${prefix}.bias`));
   const xPrime = tf.mul(x, tf.reshape(modulation, [1, functions, 1, inDim]));
   return linear(xPrime, need(vars, `${prefix}.weight`), need(vars, `${prefix}.bias`));
 }

@@ -1,0 +1,50 @@
+import { MODULATED_LINEAR, MODULATED_LINEAR_GRAD } from '../kernelNames.js';
+import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, nativeKernel, output, values } from './context.js';
+import type { NativeBackend } from './backend.js';
+
+/** ModLin's product and its gradient (engine/backend/modulatedLinear.ts) over native/src/modulatedLinear.cc. */
+export function modulatedLinearKernels(ctx: NativeContext): KernelConfig[] {
+  const { addon } = ctx;
+  return [
+    nativeKernel<{ x: TensorInfo; modulation: TensorInfo; weight: TensorInfo; bias: TensorInfo }>(MODULATED_LINEAR, (backend, inputs) => {
+      const [batch, functions, tokens, inDim] = inputs.x.shape;
+      const outDim = inputs.weight.shape[1];
+      const rows = batch * functions * tokens;
+      const out = allocFloat32(backend, rows * outDim);
+      const scratch = allocFloat32(backend, rows * inDim);
+      addon.modulatedLinear(
+        floatsOf(backend, inputs.x), floatsOf(backend, inputs.modulation), floatsOf(backend, inputs.weight), floatsOf(backend, inputs.bias),
+        out, scratch, rows, inDim, outDim, tokens, functions,
+      );
+      giveBack(backend, scratch);
+      return output(backend, [batch, functions, tokens, outDim], out);
+    }),
+    nativeKernel<{ dy: TensorInfo; x: TensorInfo; modulation: TensorInfo; weight: TensorInfo }>(MODULATED_LINEAR_GRAD, (backend, inputs) => {
+      const [batch, functions, tokens, inDim] = inputs.x.shape;
+      const outDim = inputs.weight.shape[1];
+      const rows = batch * functions * tokens;
+      const dx = allocFloat32(backend, rows * inDim);
+      const dm = allocFloat32(backend, functions * inDim);
+      const dw = allocFloat32(backend, inDim * outDim);
+      const db = allocFloat32(backend, outDim);
+      const scratch = allocFloat32(backend, rows * inDim);
+      addon.modulatedLinearGrad(
+        floatsOf(backend, inputs.dy), floatsOf(backend, inputs.x), floatsOf(backend, inputs.modulation), floatsOf(backend, inputs.weight),
+        dx, dm, dw, db, scratch, rows, inDim, outDim, tokens, functions,
+      );
+      giveBack(backend, scratch);
+      return [output(backend, inputs.x.shape, dx), output(backend, inputs.modulation.shape, dm), output(backend, inputs.weight.shape, dw), output(backend, [outDim], db)];
+    }),
+  ];
+}
+
+/** Returns a kernel's scratch array to the pool. */
+function giveBack(backend: Backend, array: Float32Array): void {
+  (backend as Partial<NativeBackend>).pool?.giveBack(array);
+}
+
+function floatsOf(backend: Backend, t: TensorInfo): Float32Array {
+  const v = values(backend, t);
+  if (t.dtype !== 'float32' || !(v instanceof Float32Array)) throw new Error(`${MODULATED_LINEAR}: inputs must be float32`);
+  return v;
+}

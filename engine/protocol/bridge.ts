@@ -23,10 +23,13 @@ export interface RecentFile {
 }
 
 /**
- * Menu commands the window sends the page, which owns the document. `openRecent` comes
- * with the path, to pass to `files.openRecent`.
+ * Menu commands the window sends the page, which owns the document: a fixed list, which
+ * the page checks every command against (renderer/src/app/useMenu.ts) before it runs
+ * anything. `openRecent` comes with the path, to pass to `files.openRecent`.
  */
-export type MenuAction = 'new' | 'open' | 'openRecent' | 'save' | 'saveAs' | 'undo' | 'redo' | 'templates';
+export const MENU_ACTIONS = ['new', 'open', 'openRecent', 'save', 'saveAs', 'undo', 'redo', 'templates', 'importData', 'shareLink', 'openShared'] as const;
+
+export type MenuAction = (typeof MENU_ACTIONS)[number];
 
 export interface MenuCommand {
   action: MenuAction;

@@ -147,6 +147,40 @@ describe('sharing graphs between windows', () => {
     await poll(() => graphOf(page)).toEqual(GRAPH);
   });
 
+  // Last of the tests that open pages: its unsaved edit is autosaved, and a page opened
+  // after it on the same server would first be offered that recovery.
+  it('shares from the top bar’s Share button, which stays on one row beside a long file name', async () => {
+    const page = await openPage();
+    const longName = 'spiral-workshop-for-the-tuesday-group-with-a-rather-long-file-name-v2.loom.json';
+    await page.evaluate(([g, name]) => (window as any).tensorloom_app.doc.load(g, { path: null, name }), [GRAPH, longName] as const);
+    await page.getByTestId('node-loss').waitFor();
+    await page.getByTestId('share-button').click();
+    await page.getByTestId('share-link-dialog').waitFor();
+    const shared = await page.getByTestId('share-link-text').inputValue();
+    expect(shared).toMatch(/#graph=tl1\.[A-Za-z0-9_-]+$/);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shared);
+    const opened = await openPage(shared);
+    await poll(() => graphOf(opened)).toEqual(GRAPH);
+    await page.keyboard.press('Escape');
+
+    await page.getByTestId('node-hidden').locator('.loom-node__header').click();
+    await page.keyboard.press('Delete'); // an unsaved edit: the dirty mark takes room too
+    await page.getByTestId('dirty-mark').waitFor();
+    // Every button of the bar on one row, each one line of text high; the name gives way.
+    const boxes = await page.locator('header.topbar button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes.length).toBeGreaterThan(10);
+    const middles = boxes.map((b) => Math.round(b.top + b.height / 2));
+    expect(Math.max(...middles) - Math.min(...middles)).toBeLessThanOrEqual(1);
+    expect(Math.max(...boxes.map((b) => b.height))).toBeLessThan(36);
+    expect(Math.max(...boxes.map((b) => b.right))).toBeLessThanOrEqual(1280);
+    expect((await page.locator('header.topbar').boundingBox())!.height).toBeLessThan(52);
+    const name = page.locator('.topbar__file-name');
+    expect(await name.textContent()).toBe(longName);
+    expect(await name.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true); // cut with an ellipsis
+    expect(await page.getByTestId('dirty-mark').isVisible()).toBe(true);
+    await screenshot(page, 'share-topbar-long-name');
+  });
+
   it('saves the generated PyTorch code with Save as', async () => {
     await first.getByTestId('code-toggle').click();
     await first.getByTestId('tab-pytorch').click();

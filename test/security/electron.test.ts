@@ -1,8 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { IPC } from '../../engine/protocol/bridge.js';
+import { IPC, MENU_ACTIONS, type MenuCommand } from '../../engine/protocol/bridge.js';
+import { MAX_MESSAGE_BYTES } from '../../engine/protocol/messages.js';
+import { actionById } from '../../renderer/src/actions/appActions.js';
+import { MENU_ACTION_IDS, readMenuCommand } from '../../renderer/src/app/useMenu.js';
 
 // The Electron shell cannot be launched on these machines (no binary), so its main
 // process and preload run here against a mocked `electron` module: what is asserted
@@ -35,6 +38,8 @@ const h = vi.hoisted(() => {
     invoke: vi.fn(async (..._args: unknown[]) => ({ id: 7, ok: true, result: null })),
     rendererOn: new Map<string, (...a: any[]) => void>(),
     userData: '',
+    menu: null as any[] | null,
+    messageBoxes: [] as any[],
   };
   class FakeContents {
     handlers = new Map<string, ((...a: any[]) => any)[]>();
@@ -82,6 +87,14 @@ const h = vi.hoisted(() => {
     isDestroyed() {
       return false;
     }
+    focused = 0;
+    isMinimized() {
+      return false;
+    }
+    restore() {}
+    focus() {
+      this.focused++;
+    }
     static fromWebContents(contents: unknown) {
       return windows.find((w) => w.webContents === contents) ?? null;
     }
@@ -99,6 +112,7 @@ vi.mock('electron', () => ({
     whenReady: () => Promise.resolve(),
     on: (event: string, fn: (...a: any[]) => any) => h.state.appHandlers.set(event, [...(h.state.appHandlers.get(event) ?? []), fn]),
     addRecentDocument: () => {},
+    requestSingleInstanceLock: () => true,
     quit: () => {},
   },
   BrowserWindow: h.FakeWindow,
@@ -117,8 +131,13 @@ vi.mock('electron', () => ({
       setPermissionCheckHandler: (fn: any) => (h.state.permissionCheck = fn),
     },
   },
-  Menu: { setApplicationMenu: () => {}, buildFromTemplate: (t: unknown) => t },
-  dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showSaveDialog: h.state.showSaveDialog, showMessageBox: async () => ({}), showMessageBoxSync: () => 0 },
+  Menu: { setApplicationMenu: (menu: any[]) => (h.state.menu = menu), buildFromTemplate: (t: unknown) => t },
+  dialog: {
+    showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+    showSaveDialog: h.state.showSaveDialog,
+    showMessageBox: async (...args: any[]) => (h.state.messageBoxes.push(args.at(-1)), {}),
+    showMessageBoxSync: () => 0,
+  },
   shell: { openExternal: h.state.openExternal },
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => h.state.exposed.set(key, api) },
   ipcRenderer: {
@@ -277,6 +296,94 @@ describe('Electron IPC', () => {
     setDocument({ sender: other, senderFrame: other.mainFrame }, { name: 'evil', dirty: false });
     setDocument(trusted(), { name: 42, dirty: 'yes' });
     expect(win.title).toBe('spirals.loom.json — Tensorloom');
+  });
+});
+
+const menuSent = (): MenuCommand[] => win.webContents.sent.filter(([channel]) => channel === IPC.menu).map(([, command]) => command as MenuCommand);
+
+describe('Electron menu', () => {
+  const items = () => h.state.menu!.flatMap((menu) => (Array.isArray(menu.submenu) ? menu.submenu : []));
+
+  it('sends the page one command of the fixed list per item, each running the action of the same name', () => {
+    const clickable = items().filter((item) => typeof item.click === 'function');
+    const before = menuSent().length;
+    for (const item of clickable) item.click();
+    const sent = menuSent().slice(before);
+    expect(Object.fromEntries(clickable.map((item, i) => [item.label, sent[i]?.action]))).toEqual({
+      New: 'new',
+      'Open…': 'open',
+      'Templates…': 'templates',
+      'Import data…': 'importData',
+      'Copy share link': 'shareLink',
+      'Open share link…': 'openShared',
+      Save: 'save',
+      'Save As…': 'saveAs',
+      Undo: 'undo',
+      Redo: 'redo',
+    });
+    // Every action of the list but openRecent (which needs a recent file) has its item.
+    expect(new Set(sent.map((c) => c.action))).toEqual(new Set(MENU_ACTIONS.filter((a) => a !== 'openRecent')));
+    for (const command of sent) expect(readMenuCommand(command)).toEqual(command);
+    // The import and sharing items say what the toolbar and the command palette say.
+    for (const label of ['Import data…', 'Copy share link', 'Open share link…']) {
+      const { action } = sent[clickable.findIndex((item) => item.label === label)];
+      expect(actionById(MENU_ACTION_IDS[action as Exclude<typeof action, 'openRecent'>]).label).toBe(label);
+    }
+  });
+
+  it('runs nothing the page receives on the menu channel that is not a command of the list', () => {
+    const bad = [null, 'save', 42, {}, { action: 'exec' }, { action: '__proto__' }, { action: 'toString' }, { action: 'save', extra: 1 }, { action: 'shareLink', path: '/etc/passwd' }, { action: 'openRecent' }, { action: 'openRecent', path: '' }, { action: 'openRecent', path: 42 }];
+    for (const command of bad) expect(readMenuCommand(command), JSON.stringify(command)).toBeNull();
+    expect(readMenuCommand({ action: 'openRecent', path: '/home/ada/workshop.loom.json' })).toEqual({ action: 'openRecent', path: '/home/ada/workshop.loom.json' });
+  });
+});
+
+describe('Electron open-with: a second start of the app with a file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tensorloom-open-with-'));
+  const GRAPH = JSON.stringify({ format: 'tensorloom.graph', version: 1, dataset: { name: 'spirals' }, nodes: [{ id: 'in', type: 'Input' }], edges: [] });
+  const secondStart = (file: string) => h.state.appHandlers.get('second-instance')!.forEach((fn) => fn({}, ['/opt/Tensorloom/tensorloom', '--enable-logging', file], dir));
+  const openRecent = (event: unknown, path: string) => h.state.ipcHandle.get(IPC.filesOpenRecent)!(event, path);
+
+  beforeAll(() => win.webContents.emit('did-finish-load'));
+
+  it('reads the file as text, checks it is a graph, and tells the window, which may then open it over the files channel', async () => {
+    const path = join(dir, 'workshop.loom.json');
+    writeFileSync(path, GRAPH);
+    const before = menuSent().length;
+    const focused = win.focused;
+    secondStart('workshop.loom.json');
+    await vi.waitFor(() => expect(menuSent().slice(before)).toEqual([{ action: 'openRecent', path }]));
+    expect(win.focused).toBe(focused + 1);
+    expect(await openRecent(trusted(), path)).toEqual({ path, name: 'workshop.loom.json', text: GRAPH });
+    const other = new h.FakeContents();
+    await expect(async () => openRecent({ sender: other, senderFrame: other.mainFrame }, path)).rejects.toThrow(/refused/);
+  });
+
+  it('refuses a file that is no graph, or too large, with a message naming it: nothing in it runs and nothing reaches the page', async () => {
+    const marker = join(dir, 'ran');
+    const script = join(dir, 'setup.loom.json');
+    writeFileSync(script, `#!/bin/sh\ntouch '${marker}'\n`);
+    chmodSync(script, 0o755);
+    const huge = join(dir, 'huge.loom.json');
+    const fd = openSync(huge, 'w');
+    ftruncateSync(fd, MAX_MESSAGE_BYTES + 1); // sparse: nothing is written
+    closeSync(fd);
+    const before = menuSent().length;
+    const boxes = h.state.messageBoxes.length;
+    secondStart('setup.loom.json');
+    await vi.waitFor(() => expect(h.state.messageBoxes).toHaveLength(boxes + 1));
+    secondStart('huge.loom.json');
+    await vi.waitFor(() => expect(h.state.messageBoxes).toHaveLength(boxes + 2));
+    const [notGraph, tooLarge] = h.state.messageBoxes.slice(boxes);
+    expect(notGraph).toMatchObject({ type: 'error', message: 'Could not open setup.loom.json' });
+    expect(notGraph.detail).toMatch(/^setup\.loom\.json is not a Tensorloom graph: it is not valid JSON/);
+    expect(tooLarge).toMatchObject({ type: 'error', message: 'Could not open huge.loom.json' });
+    expect(tooLarge.detail).toBe(`huge.loom.json is ${MAX_MESSAGE_BYTES + 1} bytes: graph files up to ${MAX_MESSAGE_BYTES} bytes can be opened`);
+    expect(menuSent().slice(before)).toEqual([]);
+    expect(existsSync(marker)).toBe(false);
+    // Neither went on the recent list, so the page cannot read them either.
+    expect(await openRecent(trusted(), script)).toBeNull();
+    expect(await openRecent(trusted(), huge)).toBeNull();
   });
 });
 

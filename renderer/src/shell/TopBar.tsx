@@ -42,8 +42,8 @@ export function TopBar() {
         </span>
         Tensorloom
       </div>
-      <div className="topbar__file" data-testid="file-name" title={file.path ?? 'not saved yet'}>
-        {file.name}
+      <div className="topbar__file" data-testid="file-name" title={file.path ?? `${file.name} (not saved yet)`}>
+        <span className="topbar__file-name">{file.name}</span>
         {dirty && (
           <span className="dirty-mark" title="Unsaved changes" data-testid="dirty-mark">
             ●
@@ -59,6 +59,9 @@ export function TopBar() {
         <ActionButton id="file.saveAs">Save as</ActionButton>
         <ActionButton id="file.templates" testId="templates-button">
           Templates
+        </ActionButton>
+        <ActionButton id="file.shareLink" testId="share-button">
+          Share
         </ActionButton>
       </nav>
       <nav className="topbar__group" aria-label="Edit">

@@ -21,6 +21,7 @@ import { validateGraph } from '../engine/graph/validate.js';
 import { describeDataset } from '../engine/data/registry.js';
 import { CompiledModel } from '../engine/compile/compile.js';
 import { largeGraph } from './largeGraph.js';
+import { analysisBenchmarks } from './analysis.js';
 import { SCRIPT_STACK, trainingStepFlops, type WorkloadModel } from './flops.js';
 
 const WARMUP = 3;
@@ -263,9 +264,11 @@ function medianRound<T extends { ms: number }>(list: T[]): T {
 }
 
 const editor = await editorScale();
+const analysis = await analysisBenchmarks(used);
 if (json) {
   for (const r of rows) console.log(JSON.stringify(r));
   for (const e of editor) console.log(JSON.stringify(e));
+  for (const a of analysis) console.log(JSON.stringify(a));
 } else {
   const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
   console.log(`Tensorloom ${version} bench: training ms/step, median of ${rounds} interleaved rounds, each the median of ${STEPS} steps after ${WARMUP} warm-ups (ratio = PyTorch ms / Tensorloom ms; above 1 means Tensorloom is faster)`);
@@ -293,6 +296,8 @@ if (json) {
   }
   console.log(`\n${'editor at scale'.padEnd(58)} ${'ms'.padStart(8)} ${'target'.padStart(8)}`);
   for (const e of editor) console.log(`${e.name.padEnd(58)} ${String(e.ms).padStart(8)} ${`< ${e.targetMs}`.padStart(8)}`);
+  console.log(`\n${`analysis (${used})`.padEnd(58)} ${'ms'.padStart(8)} ${'target'.padStart(8)}`);
+  for (const a of analysis) console.log(`${a.name.padEnd(58)} ${String(a.ms).padStart(8)} ${`< ${a.targetMs}`.padStart(8)}`);
 }
 
 /** Shape inference and compile of a 1,000-node graph (targets: under 50 ms each). */

@@ -10,7 +10,9 @@ const engineSources = import.meta.glob('/engine/**/*.ts', { query: '?raw', impor
 const sources: Record<string, string> = { ...rendererSources, ...engineSources };
 
 /** Engine modules the renderer may import directly (types or values). */
-const ALLOWED_ENGINE = [/^\/engine\/protocol\/[^/]+\.ts$/, /^\/engine\/graph\/schema\.ts$/, /^\/engine\/graph\/problems\.ts$/, /^\/engine\/nodes\/params\.ts$/, /^\/engine\/shapes\/types\.ts$/, /^\/engine\/train\/events\.ts$/];
+const ALLOWED_ENGINE = [/^\/engine\/protocol\/[^/]+\.ts$/, /^\/engine\/graph\/schema\.ts$/, /^\/engine\/graph\/problems\.ts$/, /^\/engine\/nodes\/params\.ts$/, /^\/engine\/shapes\/types\.ts$/, /^\/engine\/train\/events\.ts$/,
+  // The share format and its browser codec (CompressionStream): pure, shared with the CLI.
+  /^\/engine\/export\/share(Format|Browser)\.ts$/];
 
 interface ImportRef {
   specifier: string;

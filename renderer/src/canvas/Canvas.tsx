@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, type DragEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -8,6 +8,8 @@ import {
   ReactFlow,
   type Connection as FlowConnection,
   type EdgeChange,
+  type Node,
+  type ReactFlowInstance,
   type NodeChange,
 } from '@xyflow/react';
 import { useApp, useDoc, useEngineState, useValidation, useView } from '../app/context.js';
@@ -20,10 +22,25 @@ import { FlowMapper, type LoomFlowNode, type ShapeFlowEdge } from './flowMapping
 import { groupSlug, LoomNode } from './LoomNode.js';
 import { ShapeEdge } from './ShapeEdge.js';
 import { fitReadable } from './fitReadable.js';
+import { LabelLayer } from './labelLayer.js';
 
 const nodeTypes = { loom: LoomNode };
 const edgeTypes = { shape: ShapeEdge };
 export const KIND_MIME = 'application/x-tensorloom-kind';
+/**
+ * Graphs larger than this render only the nodes and edges in view: with a thousand of
+ * each, styling, layering and hit-testing the whole DOM costs more than a frame. Small
+ * graphs keep every element in the DOM (tests and screen readers find them all).
+ */
+const VIRTUALIZE_ABOVE = 200;
+/** Shape inference taking longer than this dims the edge labels until it answers. */
+const STALE_DIM_AFTER_MS = 300;
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+const DEFAULT_VIEWPORT = { x: 40, y: 40, zoom: 1 };
+const EDGE_OPTIONS = { type: 'shape' };
+const PRO_OPTIONS = { hideAttribution: false };
+const isValidConnection = (c: { source: string; target: string }) => c.source !== c.target;
+const minimapClass = (n: Node) => `minimap-node group-${groupSlug((n as LoomFlowNode).data.kind?.group)}`;
 
 /**
  * The graph canvas. React Flow is controlled: its nodes and edges are derived from the
@@ -32,19 +49,48 @@ export const KIND_MIME = 'application/x-tensorloom-kind';
  */
 export function Canvas() {
   const app = useApp();
-  const graph = useDoc((s) => s.graph);
+  const liveGraph = useDoc((s) => s.graph);
+  const liveValidation = useValidation((s) => s.view) ?? EMPTY_VIEW;
+  // Edits from elsewhere (typing in the inspector, a validation answer) reach the canvas
+  // in a deferred render: the keystroke paints first, the thousand-node canvas follows
+  // in the next frame. A drag is the canvas's own edit and is shown at once.
+  const [dragging, setDragging] = useState(false);
+  const deferredGraph = useDeferredValue(liveGraph);
+  const deferredValidation = useDeferredValue(liveValidation);
+  const graph = dragging ? liveGraph : deferredGraph;
+  const validation = dragging ? liveValidation : deferredValidation;
   const kinds = useEngineState((s) => s.kindsByType);
   const selectedNodes = useView((s) => s.selectedNodes);
   const selectedEdges = useView((s) => s.selectedEdges);
   const measured = useView((s) => s.measured);
-  const validation = useValidation((s) => s.view) ?? EMPTY_VIEW;
+  // Shapes are still being inferred for the last edit: shown on the label layer below, not
+  // by changing every edge (which re-indexed a thousand edges twice per keystroke).
   const stale = useValidation((s) => s.pending);
   const mapper = useMemo(() => new FlowMapper(), []);
   const dragId = useRef(0);
+  const root = useRef<HTMLDivElement>(null);
+  const [labelLayer, setLabelLayer] = useState<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    const el = root.current?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null;
+    if (el !== labelLayer) setLabelLayer(el);
+  });
+  // Shape labels dim, all at once on their layer, while shapes take a while to re-infer.
+  // Not for the quick answers of every keystroke: fading a thousand labels in and out
+  // after each one kept the canvas repainting while typing.
+  useEffect(() => {
+    if (!labelLayer) return;
+    labelLayer.style.transition = 'opacity 0.15s';
+    if (!stale) {
+      labelLayer.style.opacity = '';
+      return;
+    }
+    const timer = setTimeout(() => (labelLayer.style.opacity = '0.6'), STALE_DIM_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [labelLayer, stale]);
 
-  const input = { graph, kinds, selectedNodes, selectedEdges, measured, validation, stale };
+  const input = { graph, kinds, selectedNodes, selectedEdges, measured, validation };
   const nodes = useMemo(() => mapper.nodes(input), [mapper, graph, kinds, selectedNodes, measured, validation]); // eslint-disable-line react-hooks/exhaustive-deps
-  const edges = useMemo(() => mapper.edges(input), [mapper, graph, kinds, selectedEdges, validation, stale]); // eslint-disable-line react-hooks/exhaustive-deps
+  const edges = useMemo(() => mapper.edges(input), [mapper, graph, kinds, selectedEdges, validation]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const onNodesChange = useCallback(
     (changes: NodeChange<LoomFlowNode>[]) => {
@@ -111,10 +157,44 @@ export function Canvas() {
     [app],
   );
 
-  const openMenu = (event: { clientX: number; clientY: number }, target: 'node' | 'edge' | 'pane') => {
-    const at = app.flow.current?.screenToFlowPosition({ x: event.clientX, y: event.clientY }) ?? { x: 0, y: 0 };
-    app.view.setState({ contextMenu: { x: event.clientX, y: event.clientY, target, at } });
-  };
+  // Every prop handed to React Flow keeps its identity across renders: React Flow copies
+  // changed props into its store, and each store update runs a selector per node and
+  // edge (a thousand of each in a large graph), and new callbacks re-render every edge.
+  const handlers = useMemo(() => {
+    const openMenu = (event: { clientX: number; clientY: number }, target: 'node' | 'edge' | 'pane') => {
+      const at = app.flow.current?.screenToFlowPosition({ x: event.clientX, y: event.clientY }) ?? { x: 0, y: 0 };
+      app.view.setState({ contextMenu: { x: event.clientX, y: event.clientY, target, at } });
+    };
+    return {
+      onNodeDragStart: () => {
+        dragId.current += 1;
+        setDragging(true);
+      },
+      onNodeDragStop: () => {
+        app.doc.seal();
+        setDragging(false);
+      },
+      onInit: (instance: ReactFlowInstance<LoomFlowNode, ShapeFlowEdge>) => {
+        app.flow.current = instance;
+        if (app.doc.get().graph.nodes.length) setTimeout(() => fitReadable(instance, document.querySelector('[data-testid="canvas"]')), 60);
+      },
+      onNodeContextMenu: (event: MouseEvent, node: LoomFlowNode) => {
+        event.preventDefault();
+        // Right-clicking outside the selection acts on that node alone, as file managers do.
+        if (!app.view.getState().selectedNodes.has(node.id)) select(app.view, [node.id]);
+        openMenu(event, 'node');
+      },
+      onEdgeContextMenu: (event: MouseEvent, edge: ShapeFlowEdge) => {
+        event.preventDefault();
+        select(app.view, [], [edge.id]);
+        openMenu(event, 'edge');
+      },
+      onPaneContextMenu: (event: MouseEvent | globalThis.MouseEvent) => {
+        event.preventDefault();
+        openMenu(event, 'pane');
+      },
+    };
+  }, [app]);
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (event.dataTransfer.types.includes(KIND_MIME)) {
@@ -124,59 +204,45 @@ export function Canvas() {
   }, []);
 
   return (
-    <div className="canvas" data-testid="canvas" onDrop={onDrop} onDragOver={onDragOver}>
-      <ReactFlow<LoomFlowNode, ShapeFlowEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onNodeDragStart={() => {
-          dragId.current += 1;
-        }}
-        onNodeDragStop={() => app.doc.seal()}
-        onInit={(instance) => {
-          app.flow.current = instance;
-          if (graph.nodes.length) setTimeout(() => fitReadable(instance, document.querySelector('[data-testid="canvas"]')), 60);
-        }}
-        onNodeContextMenu={(event, node) => {
-          event.preventDefault();
-          // Right-clicking outside the selection acts on that node alone, as file managers do.
-          if (!app.view.getState().selectedNodes.has(node.id)) select(app.view, [node.id]);
-          openMenu(event, 'node');
-        }}
-        onEdgeContextMenu={(event, edge) => {
-          event.preventDefault();
-          select(app.view, [], [edge.id]);
-          openMenu(event, 'edge');
-        }}
-        onPaneContextMenu={(event) => {
-          event.preventDefault();
-          openMenu(event, 'pane');
-        }}
-        isValidConnection={(c) => c.source !== c.target}
-        deleteKeyCode={null}
-        panActivationKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        zoomActivationKeyCode={null}
-        minZoom={0.15}
-        maxZoom={2.5}
-        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
-        connectionRadius={28}
-        defaultEdgeOptions={{ type: 'shape' }}
-        proOptions={{ hideAttribution: false }}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={22} size={1.6} />
-        <MiniMap pannable zoomable className="minimap" nodeClassName={(n) => `minimap-node group-${groupSlug((n as LoomFlowNode).data.kind?.group)}`} nodeBorderRadius={6} />
-        <Controls showInteractive={false} position="bottom-left">
-          <ControlButton onClick={() => app.view.setState({ modal: { kind: 'add-node' } })} title="Add a node (/)" aria-label="Add a node">
-            +
-          </ControlButton>
-        </Controls>
-      </ReactFlow>
+    <div className="canvas" data-testid="canvas" onDrop={onDrop} onDragOver={onDragOver} ref={root}>
+      <LabelLayer.Provider value={labelLayer}>
+        <ReactFlow<LoomFlowNode, ShapeFlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onNodeDragStart={handlers.onNodeDragStart}
+          onNodeDragStop={handlers.onNodeDragStop}
+          onInit={handlers.onInit}
+          onNodeContextMenu={handlers.onNodeContextMenu}
+          onEdgeContextMenu={handlers.onEdgeContextMenu}
+          onPaneContextMenu={handlers.onPaneContextMenu}
+          isValidConnection={isValidConnection}
+          onlyRenderVisibleElements={graph.nodes.length > VIRTUALIZE_ABOVE}
+          deleteKeyCode={null}
+          panActivationKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          zoomActivationKeyCode={null}
+          minZoom={0.15}
+          maxZoom={2.5}
+          defaultViewport={DEFAULT_VIEWPORT}
+          connectionRadius={28}
+          defaultEdgeOptions={EDGE_OPTIONS}
+          proOptions={PRO_OPTIONS}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={22} size={1.6} />
+          <MiniMap pannable zoomable className="minimap" nodeClassName={minimapClass} nodeBorderRadius={6} />
+          <Controls showInteractive={false} position="bottom-left">
+            <ControlButton onClick={() => app.view.setState({ modal: { kind: 'add-node' } })} title="Add a node (/)" aria-label="Add a node">
+              +
+            </ControlButton>
+          </Controls>
+        </ReactFlow>
+      </LabelLayer.Provider>
       <ContextMenu />
       {graph.nodes.length === 0 && (
         <div className="canvas-empty">

@@ -10,7 +10,7 @@ import { layoutMissing } from './autoLayout.js';
 const kinds = new Map(testKinds.map((k) => [k.type, { ...k, group: 'Layers', summary: '', doc: '', params: {} } as NodeKindInfo]));
 
 function inputs(over: Partial<FlowInputs> = {}): FlowInputs {
-  return { graph: spiralGraph(), kinds, selectedNodes: new Set(), selectedEdges: new Set(), measured: {}, validation: EMPTY_VIEW, stale: false, ...over };
+  return { graph: spiralGraph(), kinds, selectedNodes: new Set(), selectedEdges: new Set(), measured: {}, validation: EMPTY_VIEW, ...over };
 }
 
 describe('graph to React Flow', () => {
@@ -49,6 +49,18 @@ describe('graph to React Flow', () => {
     expect(second[0]).toBe(first[0]);
     expect(second[1]).not.toBe(first[1]);
     expect(second[1].data.node.params).toEqual({ units: 64 });
+  });
+
+  it('hands back the same edge list when a node moved, and a new one when an edge changed', () => {
+    const mapper = new FlowMapper();
+    const g1 = spiralGraph();
+    const first = mapper.edges(inputs({ graph: g1 }));
+    const moved = produce(g1, (d) => void (d.nodes[1].position = { x: 500, y: 300 }));
+    expect(mapper.edges(inputs({ graph: moved }))).toBe(first);
+    const rewired = produce(moved, (d) => void d.edges.pop());
+    const third = mapper.edges(inputs({ graph: rewired }));
+    expect(third).not.toBe(first);
+    expect(third).toHaveLength(first.length - 1);
   });
 
   it('marks selection from UI state, not from the document', () => {

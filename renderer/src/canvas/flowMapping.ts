@@ -21,8 +21,6 @@ export type LoomNodeData = {
 export type ShapeEdgeData = {
   type: TensorType | null;
   problems: Problem[];
-  /** Shapes are still being inferred for this edit. */
-  stale: boolean;
 };
 
 export type LoomFlowNode = Node<LoomNodeData, 'loom'>;
@@ -35,7 +33,6 @@ export interface FlowInputs {
   selectedEdges: ReadonlySet<string>;
   measured: Readonly<Record<string, { width: number; height: number }>>;
   validation: ValidationView;
-  stale: boolean;
 }
 
 const NO_PROBLEMS: Problem[] = [];
@@ -48,6 +45,9 @@ const NO_PROBLEMS: Problem[] = [];
 export class FlowMapper {
   private nodeCache = new Map<string, { deps: unknown[]; value: LoomFlowNode }>();
   private edgeCache = new Map<string, { deps: unknown[]; value: ShapeFlowEdge }>();
+  private lastNodes: LoomFlowNode[] = [];
+  private lastEdges: ShapeFlowEdge[] = [];
+  private lastEdgesKey: unknown[] | null = null;
 
   nodes(input: FlowInputs): LoomFlowNode[] {
     const placed = layoutMissing(input.graph);
@@ -77,10 +77,15 @@ export class FlowMapper {
       return value;
     });
     this.nodeCache = next;
-    return out;
+    return (this.lastNodes = sameItems(this.lastNodes, out) ? this.lastNodes : out);
   }
 
   edges(input: FlowInputs): ShapeFlowEdge[] {
+    // Edges depend on the nodes only through their types (default port names): an edit
+    // of a node's params, label or position leaves them as they were, without a look.
+    const key = [input.graph.edges, input.kinds, input.selectedEdges, input.validation, input.graph.nodes.map((n) => n.type).join()];
+    if (this.lastEdgesKey && sameDeps(this.lastEdgesKey, key)) return this.lastEdges;
+    this.lastEdgesKey = key;
     const typeOf = new Map(input.graph.nodes.map((n) => [n.id, n.type]));
     const lookup = (type: string) => input.kinds.get(type);
     const next = new Map<string, { deps: unknown[]; value: ShapeFlowEdge }>();
@@ -90,7 +95,7 @@ export class FlowMapper {
       const type = input.validation.edgeTypes.get(id) ?? null;
       const problems = input.validation.edgeProblems.get(id) ?? NO_PROBLEMS;
       const selected = input.selectedEdges.has(id);
-      const deps = [edge, ports.sourcePort, ports.targetPort, type, problems, selected, input.stale];
+      const deps = [edge, ports.sourcePort, ports.targetPort, type, problems, selected];
       const cached = this.edgeCache.get(id);
       const value =
         cached && sameDeps(cached.deps, deps)
@@ -103,13 +108,15 @@ export class FlowMapper {
               sourceHandle: ports.sourcePort,
               targetHandle: ports.targetPort,
               selected,
-              data: { type, problems, stale: input.stale },
+              data: { type, problems },
             };
       next.set(id, { deps, value });
       return value;
     });
     this.edgeCache = next;
-    return out;
+    // Moving a node changes the graph but no edge: the same array tells React Flow so,
+    // which spares it re-indexing every edge on every frame of a drag.
+    return (this.lastEdges = sameItems(this.lastEdges, out) ? this.lastEdges : out);
   }
 }
 
@@ -121,6 +128,10 @@ function portsUsedBy(graph: Graph, id: string): { inputs: string[]; outputs: str
     if (e.source === id) outputs.add(e.sourcePort ?? 'out');
   }
   return { inputs: [...inputs], outputs: [...outputs] };
+}
+
+function sameItems<T>(a: T[], b: T[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function sameDeps(a: unknown[], b: unknown[]): boolean {

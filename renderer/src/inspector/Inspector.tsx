@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatShape } from '../../../engine/shapes/types.js';
 import { formatProblem } from '../../../engine/graph/problems.js';
 import { useApp, useDoc, useEngineState, useTrain, useValidation, useView } from '../app/context.js';
@@ -9,6 +9,7 @@ import { Markdown } from '../markdown/Markdown.js';
 import { InspectionPanel } from '../inspection/InspectionPanel.js';
 import { select } from '../view/viewStore.js';
 import { ParamField } from './ParamField.js';
+import { createAfterPaint } from './afterPaint.js';
 
 /** The selected node's parameters as a form generated from its kind's param specs. */
 export function Inspector() {
@@ -42,19 +43,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
         {kind && <p className="inspector__summary">{kind.summary}</p>}
       </header>
       <IdField nodeId={nodeId} />
-      <div className="field">
-        <label className="field__label" htmlFor="node-label">
-          label
-        </label>
-        <input
-          id="node-label"
-          type="text"
-          value={node.label ?? ''}
-          placeholder={nodeId}
-          onChange={(e) => app.doc.change('Rename label', (g) => setLabel(g, nodeId, e.target.value), { mergeKey: `label:${nodeId}` })}
-          onBlur={() => app.doc.seal()}
-        />
-      </div>
+      <LabelField key={nodeId} nodeId={nodeId} label={node.label} />
       {problems.length > 0 && (
         <ul className="inspector__problems">
           {problems.map((p, i) => (
@@ -114,6 +103,43 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
         </section>
       )}
       {hasRun && <InspectionPanel nodeId={nodeId} />}
+    </div>
+  );
+}
+
+/** The node's display label: shown as typed, written to the document after the paint. */
+function LabelField({ nodeId, label }: { nodeId: string; label: string | undefined }) {
+  const app = useApp();
+  const [text, setText] = useState(label ?? '');
+  const focused = useRef(false);
+  const later = useMemo(() => createAfterPaint(), []);
+  useEffect(() => () => later.flush(), [later]);
+  // Undo or the code view may change the label: follow it unless typing here.
+  useEffect(() => {
+    if (!focused.current) setText(label ?? '');
+  }, [label]);
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor="node-label">
+        label
+      </label>
+      <input
+        id="node-label"
+        type="text"
+        value={text}
+        placeholder={nodeId}
+        onFocus={() => (focused.current = true)}
+        onChange={(e) => {
+          const value = e.target.value;
+          setText(value);
+          later.schedule(() => app.doc.change('Rename label', (g) => setLabel(g, nodeId, value), { mergeKey: `label:${nodeId}` }));
+        }}
+        onBlur={() => {
+          focused.current = false;
+          later.flush();
+          app.doc.seal();
+        }}
+      />
     </div>
   );
 }

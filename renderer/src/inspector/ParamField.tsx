@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ParamValue } from '../../../engine/nodes/params.js';
 import { describeBounds, parseParamInput, stepFor, type FieldSpec } from './paramValue.js';
+import { createAfterPaint } from './afterPaint.js';
 
 export interface ParamFieldProps {
   name: string;
@@ -17,8 +18,9 @@ export interface ParamFieldProps {
 
 /**
  * One generated form field: the kind decides the control, the spec gives bounds,
- * default and documentation. Valid input applies at once (shapes re-infer live);
- * invalid input stays in the field with the reason, and is not applied.
+ * default and documentation. Valid input applies as typed (shapes re-infer live), right
+ * after the keystroke is painted; invalid input stays in the field with the reason, and
+ * is not applied.
  */
 export function ParamField({ name, spec, value, onChange, onCommit, problem, testId }: ParamFieldProps) {
   const id = useId();
@@ -26,6 +28,9 @@ export function ParamField({ name, spec, value, onChange, onCommit, problem, tes
   const [text, setText] = useState(String(current));
   const [error, setError] = useState<string | null>(null);
   const focused = useRef(false);
+  // The field shows a keystroke at once; the document edit follows after the paint.
+  const later = useMemo(() => createAfterPaint(), []);
+  useEffect(() => () => later.flush(), [later]);
 
   // Undo, the code view or another field may change the value: follow it unless typing here.
   useEffect(() => {
@@ -48,7 +53,7 @@ export function ParamField({ name, spec, value, onChange, onCommit, problem, tes
       return;
     }
     setError(null);
-    onChange(parsed.value);
+    later.schedule(() => onChange(parsed.value));
   };
 
   let control;
@@ -83,6 +88,7 @@ export function ParamField({ name, spec, value, onChange, onCommit, problem, tes
         onFocus={() => (focused.current = true)}
         onBlur={() => {
           focused.current = false;
+          later.flush();
           if (error) {
             setText(String(current));
             setError(null);
@@ -92,9 +98,12 @@ export function ParamField({ name, spec, value, onChange, onCommit, problem, tes
         onChange={(e) => apply(e.target.value)}
         onKeyDown={(e) => {
           const step = stepFor(spec);
-          if (step && (e.key === 'ArrowUp' || e.key === 'ArrowDown') && typeof current === 'number') {
+          // Steps from what the field shows: the document may be an edit behind.
+          const typed = parseParamInput(spec, text);
+          const base = 'error' in typed || typeof typed.value !== 'number' ? current : typed.value;
+          if (step && (e.key === 'ArrowUp' || e.key === 'ArrowDown') && typeof base === 'number') {
             e.preventDefault();
-            const next = +(current + (e.key === 'ArrowUp' ? step : -step) * (e.shiftKey ? 10 : 1)).toFixed(6);
+            const next = +(base + (e.key === 'ArrowUp' ? step : -step) * (e.shiftKey ? 10 : 1)).toFixed(6);
             apply(String(next));
           }
           if (e.key === 'Enter') (e.target as HTMLInputElement).blur();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeShareString, shareLink } from '../../../engine/export/share.js';
+import { encodeShareStringAsync, shareLink } from '../../../engine/export/shareBrowser.js';
 import { copyNodes } from '../doc/graphEdits.js';
 import { spiralGraph } from '../doc/testGraphs.js';
 import { fragmentToText, readPastedText } from './clipboardFormat.js';
@@ -13,10 +13,10 @@ describe('pasted text', () => {
     expect(read).toEqual({ kind: 'fragment', clip: { nodes: clip.nodes, edges: [{ source: 'h1', target: 'a1' }] } });
   });
 
-  it('tells a whole graph, a share string and a share link apart', () => {
+  it('tells a whole graph, a share string and a share link apart', async () => {
     const graph = spiralGraph();
     expect(readPastedText(JSON.stringify(graph, null, 2))).toEqual({ kind: 'graph', graph });
-    const s = encodeShareString(graph);
+    const s = await encodeShareStringAsync(graph);
     expect(readPastedText(s)).toEqual({ kind: 'share', text: s });
     expect(readPastedText(` ${shareLink('http://127.0.0.1:5173/', s)}\n`)).toMatchObject({ kind: 'share' });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeShareString, shareLink } from '../../../engine/export/share.js';
+import { encodeShareStringAsync, shareLink } from '../../../engine/export/shareBrowser.js';
 import type { Graph } from '../../../engine/graph/schema.js';
 import { actionById } from '../actions/appActions.js';
 import { createApp } from '../app/createApp.js';
@@ -86,7 +86,7 @@ describe('paste from another window', () => {
 
   it('opens a pasted share link into an empty canvas', async () => {
     const app = testApp({ ...spiralGraph(), nodes: [], edges: [] });
-    await pasteText(app, shareLink('http://127.0.0.1:5173/', encodeShareString(sharedGraph())));
+    await pasteText(app, shareLink('http://127.0.0.1:5173/', await encodeShareStringAsync(sharedGraph())));
     expect(app.doc.get().graph).toEqual(sharedGraph());
   });
 
@@ -94,7 +94,7 @@ describe('paste from another window', () => {
     const app = testApp();
     const before = app.doc.get().graph;
     await pasteText(app, 'https://example.org/some page');
-    const s = encodeShareString(sharedGraph());
+    const s = await encodeShareStringAsync(sharedGraph());
     await pasteText(app, s.slice(0, s.length - 10));
     expect(app.doc.get().graph).toBe(before);
     expect(toasts(app)).toEqual(['Nothing pasted: the clipboard holds text, not a Tensorloom graph.', expect.stringMatching(/^Nothing pasted: the share string is (damaged|cut short)/)]);
@@ -104,7 +104,7 @@ describe('paste from another window', () => {
 describe('share links', () => {
   it('Open share link opens a link or a bare string as a new document with no file, unchanged until edited', async () => {
     const graph = sharedGraph();
-    const s = encodeShareString(graph);
+    const s = await encodeShareStringAsync(graph);
     for (const text of [shareLink('http://localhost:5173/?x=1', s), `#graph=${s}`, `  ${s}\n`]) {
       const app = testApp();
       expect(await openShareText(app, text)).toBeNull();
@@ -119,7 +119,7 @@ describe('share links', () => {
     expect(await openShareText(app, 'https://example.org/#graph=tl1.abc%def')).toMatch(/character "%" at position \d+ cannot be in one/);
     expect(await openShareText(app, 'tl2.AAAAAAAA')).toMatch(/format tl2/);
     app.doc.change('Edit', (g) => void g.nodes.pop());
-    expect(await openShareText(app, encodeShareString(sharedGraph()))).toBeNull();
+    expect(await openShareText(app, await encodeShareStringAsync(sharedGraph()))).toBeNull();
     expect(app.view.getState().modal).toMatchObject({ kind: 'confirm', title: 'Discard unsaved changes?' });
     expect(app.doc.get().graph.nodes).toHaveLength(4);
   });
@@ -128,7 +128,7 @@ describe('share links', () => {
     const mine = { ...spiralGraph(), meta: { title: 'mine' } };
     const saved = encodeRecovery({ path: null, name: 'mine.loom.json' }, graphToText(mine));
     const app = testApp(spiralGraph(), { 'recovery.load': () => ({ text: saved, savedAt: 0 }), 'recovery.clear': () => ({ cleared: true }) });
-    await offerRecovery(app, { hash: `#graph=${encodeShareString(sharedGraph())}` });
+    await offerRecovery(app, { hash: `#graph=${await encodeShareStringAsync(sharedGraph())}` });
     expect(app.doc.get().graph).toEqual(sharedGraph());
     // Unchanged: the autosave leaves the recovery copy alone until the shared graph is edited.
     expect(app.doc.isDirty()).toBe(false);
@@ -140,7 +140,7 @@ describe('share links', () => {
 
   it('a page opened with a broken #graph= link says what is wrong, where the link can be pasted again', async () => {
     const app = testApp(spiralGraph(), { 'recovery.load': () => ({ text: null, savedAt: null }) });
-    const s = encodeShareString(sharedGraph());
+    const s = await encodeShareStringAsync(sharedGraph());
     const damaged = `${s.slice(0, 30)}${s[30] === 'A' ? 'B' : 'A'}${s.slice(31)}`;
     await offerRecovery(app, { hash: `#graph=${damaged}` });
     expect(app.doc.get().graph).toEqual(spiralGraph());

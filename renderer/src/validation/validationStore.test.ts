@@ -23,6 +23,17 @@ describe('validation', () => {
     expect(view.nodeProblems.get('loss')?.[0].message).toBe('bad');
   });
 
+  it('keeps the previous objects of what an edit did not change, and new ones for what it did', () => {
+    const withTypes = (units: number): ValidationInfo => ({ ...answer(units), outputTypes: { h1: { out: { shape: ['B', units], dtype: 'float32' } }, in: { x: { shape: ['B', 2], dtype: 'float32' } } } });
+    const first = indexValidation(spiralGraph(), withTypes(32));
+    const second = indexValidation(spiralGraph(), withTypes(48), first);
+    expect(second.edgeTypes.get('in:x->h1:')).toBe(first.edgeTypes.get('in:x->h1:'));
+    expect(second.outputTypes.in).toBe(first.outputTypes.in);
+    expect(second.nodeProblems.get('loss')).toBe(first.nodeProblems.get('loss'));
+    expect(second.edgeTypes.get('h1:->a1:')).toEqual({ shape: ['B', 48], dtype: 'float32' });
+    expect(second.outputTypes.h1.out.shape).toEqual(['B', 48]);
+  });
+
   it('does not validate again when only positions changed', async () => {
     const fake = fakeTransport({ 'graph.validate': () => answer(32) });
     const client = new EngineClient(fake.transport);

@@ -37,10 +37,17 @@ export const EMPTY_VIEW: ValidationView = {
   parameters: null,
 };
 
-/** Indexes the engine's answer by node id and edge key (edge types come by index). */
-export function indexValidation(graph: Graph, info: ValidationInfo): ValidationView {
+/**
+ * Indexes the engine's answer by node id and edge key (edge types come by index). Given
+ * the previous view, every entry that did not change keeps its previous object, so the
+ * canvas re-renders only the nodes and edges an edit affected, not the whole graph.
+ */
+export function indexValidation(graph: Graph, info: ValidationInfo, previous: ValidationView | null = null): ValidationView {
   const edgeTypes = new Map<string, TensorType | null>();
-  graph.edges.forEach((e, i) => edgeTypes.set(edgeKey(e), info.edgeTypes[i] ?? null));
+  graph.edges.forEach((e, i) => {
+    const key = edgeKey(e);
+    edgeTypes.set(key, reuse(previous?.edgeTypes.get(key), info.edgeTypes[i] ?? null));
+  });
   const nodeProblems = new Map<string, Problem[]>();
   const edgeProblems = new Map<string, Problem[]>();
   for (const p of info.problems) {
@@ -48,7 +55,16 @@ export function indexValidation(graph: Graph, info: ValidationInfo): ValidationV
     const edge = p.edgeIndex !== undefined ? graph.edges[p.edgeIndex] : undefined;
     if (edge) edgeProblems.set(edgeKey(edge), [...(edgeProblems.get(edgeKey(edge)) ?? []), p]);
   }
-  return { problems: info.problems, edgeTypes, nodeProblems, edgeProblems, outputTypes: info.outputTypes, memory: info.memory, parameters: info.parameters };
+  for (const [id, list] of nodeProblems) nodeProblems.set(id, reuse(previous?.nodeProblems.get(id), list));
+  for (const [key, list] of edgeProblems) edgeProblems.set(key, reuse(previous?.edgeProblems.get(key), list));
+  const outputTypes: ValidationView['outputTypes'] = {};
+  for (const [id, types] of Object.entries(info.outputTypes)) outputTypes[id] = reuse(previous?.outputTypes[id], types);
+  return { problems: info.problems, edgeTypes, nodeProblems, edgeProblems, outputTypes, memory: info.memory, parameters: info.parameters };
+}
+
+/** The previous value when it equals the next one (small JSON values: shapes, problem lists). */
+function reuse<T>(prev: T | undefined, next: T): T {
+  return prev !== undefined && JSON.stringify(prev) === JSON.stringify(next) ? prev : next;
 }
 
 export interface Validation {
@@ -80,7 +96,7 @@ export function createValidation(client: () => EngineClient, delayMs = 100): Val
     try {
       const info = await client().request('graph.validate', { graph });
       if (ticket !== sent) return;
-      store.setState({ view: indexValidation(graph, info), key, pending: false, error: null });
+      store.setState({ view: indexValidation(graph, info, store.getState().view), key, pending: false, error: null });
     } catch (err) {
       if (ticket !== sent) return;
       lastKey = null; // try again on the next edit or reconnect

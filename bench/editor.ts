@@ -1,0 +1,157 @@
+/**
+ * The editor at scale, measured in Chromium (Debian's, headless, through Playwright)
+ * against `tensorloom serve` on a temporary workspace: dragging a node of a 1,000-node
+ * graph, typing in the inspector, live charts at 100 updates a second, and the time from
+ * pressing Train to the first step on the screen. `npm run bench:editor` prints a table;
+ * `npm run bench` calls `browserEditorBenchmarks` and prints its rows with the others.
+ * Each workload runs several times in one session and the median is reported: the
+ * machine is shared. Details (machine, where the time went) go to `log` (stderr).
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Graph } from '../engine/graph/schema.js';
+import { largeGraph } from './largeGraph.js';
+import { describeMachine, openBenchSession, openWorkspaceFile } from './browserSession.js';
+import { measureCharts, measureDrag, measureFirstStep, measureTyping, median, percentile } from './browserWorkloads.js';
+
+export interface EditorBenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  target: string;
+  met: boolean;
+}
+
+export interface EditorBenchOptions {
+  /** Repetitions of each workload (median reported); default 3. */
+  rounds?: number;
+  /** Where details go; default stderr, so `--json` output stays one object per line. */
+  log?(line: string): void;
+}
+
+/** The spiral classifier of the walkthrough (test/e2e/app.test.ts), on the spirals dataset. */
+const spirals: Graph = {
+  format: 'tensorloom.graph',
+  version: 1,
+  meta: { title: 'Spirals' },
+  dataset: { name: 'spirals' },
+  nodes: [
+    { id: 'input1', type: 'Input', position: { x: 0, y: 0 } },
+    { id: 'linear1', type: 'Linear', params: { units: 64 }, position: { x: 220, y: 0 } },
+    { id: 'relu1', type: 'ReLU', position: { x: 440, y: 0 } },
+    { id: 'linear2', type: 'Linear', params: { units: 2 }, position: { x: 660, y: 0 } },
+    { id: 'crossentropy1', type: 'CrossEntropy', position: { x: 880, y: 40 } },
+  ],
+  edges: [
+    { source: 'input1', sourcePort: 'x', target: 'linear1' },
+    { source: 'linear1', target: 'relu1' },
+    { source: 'relu1', target: 'linear2' },
+    { source: 'linear2', target: 'crossentropy1', targetPort: 'logits' },
+    { source: 'input1', sourcePort: 'y', target: 'crossentropy1', targetPort: 'labels' },
+  ],
+  training: { optimizer: { type: 'adam', learningRate: 0.01 }, batchSize: 64, epochs: 20, seed: 1 },
+};
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+export async function browserEditorBenchmarks(options: EditorBenchOptions = {}): Promise<EditorBenchRow[]> {
+  const rounds = options.rounds ?? 3;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const large = largeGraph(1000);
+  const small = largeGraph(12);
+  const session = await openBenchSession({ 'spirals.loom.json': spirals, 'large.loom.json': large, 'small.loom.json': small });
+  const { page } = session;
+  const rows: EditorBenchRow[] = [];
+  const problemsNone = () => document.querySelector('[data-testid="problems"]')?.getAttribute('data-count') === '0';
+  try {
+    log(`machine: ${await describeMachine(page)}`);
+
+    // The 1,000-node graph first, while nothing else runs in the engine: drag, then type.
+    await openWorkspaceFile(page, 'large.loom.json');
+    await page.waitForFunction((n) => (window as any).tensorloom_app.doc.get().graph.nodes.length === n && document.querySelectorAll('.react-flow__node').length > 0, large.nodes.length, { timeout: 60_000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await page.waitForFunction(problemsNone, undefined, { timeout: 60_000 });
+    await page.waitForTimeout(500);
+    const drags = [];
+    for (let i = 0; i < rounds; i++) {
+      const r = await measureDrag(page);
+      drags.push(r);
+      log(`drag: ${round1(r.fps)} fps, longest frame ${round1(r.worstMs)} ms, p95 ${round1(r.p95Ms)} ms, ${r.moves} mouse moves, ${r.visibleNodes} nodes on screen (${r.renderedNodes} in the DOM)${r.longFrames ? `; long frames: ${r.longFrames}` : ''}`);
+    }
+    const dragFps = median(drags.map((d) => d.fps));
+    rows.push({ name: `drag a node, 1,000-node graph (${drags[0].visibleNodes} on screen): frame rate`, value: round1(dragFps), unit: 'fps', target: '≥ 50 fps', met: dragFps >= 50 });
+    const dragWorst = median(drags.map((d) => d.worstMs));
+    rows.push({ name: 'drag a node, 1,000-node graph: longest frame', value: round1(dragWorst), unit: 'ms', target: '(reported)', met: true });
+
+    const typing = async (field: 'param-units' | 'label', nodeId: string, graphName: string) => {
+      const latencies: number[] = [];
+      let slow = 0;
+      for (let i = 0; i < rounds; i++) {
+        const r = await measureTyping(page, nodeId, field);
+        latencies.push(...r.latencies);
+        slow += r.slowEvents;
+        log(`typing in ${field} (${graphName}): median ${round1(median(r.latencies))} ms, p95 ${round1(percentile(r.latencies, 95))} ms over ${r.latencies.length} keys; Event Timing: ${r.slowEvents} keystrokes ≥ 16 ms (worst ${r.worstEventMs} ms)${r.longFrames ? `; long frames: ${r.longFrames}` : ''}`);
+      }
+      return { latencies, slow };
+    };
+    for (const field of ['param-units', 'label'] as const) {
+      const { latencies, slow } = await typing(field, 'a40', '1,000 nodes');
+      const what = field === 'label' ? 'label (text)' : 'units (number)';
+      rows.push({ name: `inspector keystroke → paint, 1,000 nodes, ${what}: median`, value: round1(median(latencies)), unit: 'ms', target: '< 16 ms', met: median(latencies) < 16 });
+      rows.push({ name: `inspector keystroke → paint, 1,000 nodes, ${what}: p95`, value: round1(percentile(latencies, 95)), unit: 'ms', target: '< 16 ms', met: percentile(latencies, 95) < 16 });
+      rows.push({ name: `inspector keystrokes ≥ 16 ms per Event Timing, 1,000 nodes, ${what}`, value: slow, unit: `of ${latencies.length}`, target: '0', met: slow === 0 });
+    }
+    // The same typing on a 12-node graph: what this machine's browser needs for any keystroke.
+    await openWorkspaceFile(page, 'small.loom.json');
+    await page.waitForFunction(problemsNone, undefined, { timeout: 30_000 });
+    const floor = await typing('param-units', 'a0', '12 nodes');
+    rows.push({ name: 'inspector keystroke → paint, 12 nodes (this machine\'s floor): median', value: round1(median(floor.latencies)), unit: 'ms', target: '(reported)', met: true });
+
+    // First step: the first Train of this engine, then again.
+    await openWorkspaceFile(page, 'spirals.loom.json');
+    await page.waitForFunction(problemsNone, undefined, { timeout: 30_000 });
+    const cold = await measureFirstStep(page);
+    log(`first step, first run of the engine: ${cold.breakdown}`);
+    const warm: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const r = await measureFirstStep(page);
+      warm.push(r.ms);
+      log(`first step, again: ${r.breakdown}`);
+    }
+    rows.push({ name: 'first step after Train, spirals (first run of the engine)', value: Math.round(cold.ms), unit: 'ms', target: '< 2000 ms', met: cold.ms < 2000 });
+    rows.push({ name: 'first step after Train, spirals (again)', value: Math.round(median(warm)), unit: 'ms', target: '< 2000 ms', met: median(warm) < 2000 });
+
+    // Live charts at 100 step events a second, on the stopped spirals run.
+    const charts = [];
+    for (let i = 0; i < rounds; i++) {
+      const r = await measureCharts(page, 100, 3000);
+      charts.push(r);
+      log(`charts: ${r.delivered} step events, ${round1(r.fps)} fps, longest frame ${round1(r.worstMs)} ms, ${r.draws} chart redraws, at most ${r.maxDrawsPerFrame} per chart and frame${r.longFrames ? `; long frames: ${r.longFrames}` : ''}`);
+    }
+    const chartFps = median(charts.map((c) => c.fps));
+    const chartWorst = median(charts.map((c) => c.worstMs));
+    const chartDraws = Math.max(...charts.map((c) => c.maxDrawsPerFrame));
+    rows.push({ name: 'live charts at 100 updates/s: frame rate', value: round1(chartFps), unit: 'fps', target: '≥ 50 fps', met: chartFps >= 50 });
+    rows.push({ name: 'live charts at 100 updates/s: longest frame', value: round1(chartWorst), unit: 'ms', target: '≤ 50 ms', met: chartWorst <= 50 });
+    rows.push({ name: 'live charts: redraws of one chart per frame (max)', value: chartDraws, unit: 'draws', target: '≤ 1', met: chartDraws <= 1 });
+  } finally {
+    await session.stop();
+  }
+  return rows;
+}
+
+/** A plain-text table of the rows. */
+export function formatRows(rows: EditorBenchRow[]): string {
+  const cells = rows.map((r) => [r.name, `${r.value} ${r.unit}`, r.target, r.met ? 'yes' : 'NO']);
+  const head = ['workload', 'measured', 'target', 'met'];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i])).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const json = process.argv.includes('--json');
+  const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 3);
+  const rows = await browserEditorBenchmarks({ rounds });
+  if (json) for (const r of rows) console.log(JSON.stringify(r));
+  else console.log(formatRows(rows));
+}

@@ -8,6 +8,8 @@
  *
  *   --backend=<name>   run on this backend (default: the best available)
  *   --threads=<n>      native backend: BLAS threads (default: the faster of 1 and 2, as for PyTorch)
+ *   --workload=<model> only mlp, moe or script
+ *   --no-browser       skip the editor measurements in Chromium (bench/editor.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,7 @@ import { describeDataset } from '../engine/data/registry.js';
 import { CompiledModel } from '../engine/compile/compile.js';
 import { largeGraph } from './largeGraph.js';
 import { analysisBenchmarks } from './analysis.js';
+import { browserEditorBenchmarks, formatRows, type EditorBenchRow } from './editor.js';
 import { SCRIPT_STACK, trainingStepFlops, type WorkloadModel } from './flops.js';
 
 const WARMUP = 3;
@@ -265,10 +268,21 @@ function medianRound<T extends { ms: number }>(list: T[]): T {
 
 const editor = await editorScale();
 const analysis = await analysisBenchmarks(used);
+// The editor in Chromium (`--no-browser` skips it; a machine without Chromium says so).
+let browser: EditorBenchRow[] | string = 'skipped (--no-browser)';
+if (!process.argv.includes('--no-browser')) {
+  try {
+    browser = await browserEditorBenchmarks({ rounds: Math.min(rounds, 3) });
+  } catch (error) {
+    browser = `not measured: ${(error as Error).message.split('\n')[0]} (apt-get install chromium)`;
+  }
+}
 if (json) {
   for (const r of rows) console.log(JSON.stringify(r));
   for (const e of editor) console.log(JSON.stringify(e));
   for (const a of analysis) console.log(JSON.stringify(a));
+  if (typeof browser === 'string') console.error(`editor in Chromium: ${browser}`);
+  else for (const b of browser) console.log(JSON.stringify(b));
 } else {
   const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
   console.log(`Tensorloom ${version} bench: training ms/step, median of ${rounds} interleaved rounds, each the median of ${STEPS} steps after ${WARMUP} warm-ups (ratio = PyTorch ms / Tensorloom ms; above 1 means Tensorloom is faster)`);
@@ -298,6 +312,8 @@ if (json) {
   for (const e of editor) console.log(`${e.name.padEnd(58)} ${String(e.ms).padStart(8)} ${`< ${e.targetMs}`.padStart(8)}`);
   console.log(`\n${`analysis (${used})`.padEnd(58)} ${'ms'.padStart(8)} ${'target'.padStart(8)}`);
   for (const a of analysis) console.log(`${a.name.padEnd(58)} ${String(a.ms).padStart(8)} ${`< ${a.targetMs}`.padStart(8)}`);
+  console.log('\neditor in Chromium (headless, software rendering)');
+  console.log(typeof browser === 'string' ? browser : formatRows(browser));
 }
 
 /** Shape inference and compile of a 1,000-node graph (targets: under 50 ms each). */

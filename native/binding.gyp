@@ -12,7 +12,8 @@
         "src/copy.cc",
         "src/normalization.cc",
         "src/crossEntropy.cc",
-        "src/modulatedLinear.cc"
+        "src/modulatedLinear.cc",
+        "src/grouped.cc"
       ],
       "include_dirs": ["<!@(node blas.mjs include)"],
       "libraries": ["<!@(node blas.mjs libs)"],

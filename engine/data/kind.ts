@@ -57,7 +57,7 @@ export interface DatasetKind<S extends DatasetParamSpecs = DatasetParamSpecs> {
   twoD: boolean;
   /** The dataset brings its own train/test split, so the ref's testFraction is ignored. */
   ownSplit: boolean;
-  /** Cheap and synchronous: shapes and classes from the params, no data read. */
+  /** Synchronous and cheap: shapes and classes from the params (a CSV reads its header, and its whole file once per version for categorical columns). */
   describe(params: DatasetParamsOf<S>, ctx: DescribeContext): { spec: DatasetSpec | null; issues: DatasetIssue[] };
   /** Called only when describe found no error. Never throws on bad input: returns issues. */
   load(params: DatasetParamsOf<S>, ctx: LoadContext): Promise<LoadOutcome>;

@@ -97,5 +97,6 @@ NAPI_MODULE_INIT() {
   tl::defineNormalization(env, exports);
   tl::defineCrossEntropy(env, exports);
   tl::defineModulatedLinear(env, exports);
+  tl::defineGrouped(env, exports);
   return exports;
 }

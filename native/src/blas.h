@@ -12,9 +12,14 @@ namespace tl {
 #define TL_OPENBLAS 1
 #endif
 
-// The thread count asked for by setThreads (OpenBLAS's own count changes per product).
+// The thread count asked for by setThreads, or OpenBLAS's own count before the addon first
+// changed it (OpenBLAS's current count changes per product, so it cannot be read back).
 inline int& requestedBlasThreads() {
-  static int threads = 0;
+#ifdef TL_OPENBLAS
+  static int threads = openblas_get_num_threads();
+#else
+  static int threads = 1;
+#endif
   return threads;
 }
 
@@ -27,13 +32,17 @@ inline void blasSetThreads(int n) {
 #endif
 }
 
-inline int blasThreads() {
+// Sets OpenBLAS's own count without changing what setThreads asked for (a kernel running
+// products on its own threads sets 1 for the duration).
+inline void blasSetThreadsRaw(int n) {
 #ifdef TL_OPENBLAS
-  return requestedBlasThreads() > 0 ? requestedBlasThreads() : openblas_get_num_threads();
+  openblas_set_num_threads(n);
 #else
-  return 1;
+  (void)n;
 #endif
 }
+
+inline int blasThreads() { return requestedBlasThreads(); }
 
 // Below this many multiply-adds a product runs on one thread. OpenBLAS splits anything
 // above 2^18 across its workers, and handing a small product to a worker that went idle
@@ -45,7 +54,7 @@ constexpr double kParallelGemmWork = 4.0e6;
 inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
                   int ldb, float* C, int ldc) {
 #ifdef TL_OPENBLAS
-  const int wanted = requestedBlasThreads() > 0 ? requestedBlasThreads() : openblas_get_num_threads();
+  const int wanted = requestedBlasThreads();
   const int threads = static_cast<double>(m) * n * k < kParallelGemmWork ? 1 : wanted;
   if (threads != openblas_get_num_threads()) openblas_set_num_threads(threads);
 #endif

@@ -18,14 +18,21 @@ function rng(seed: number): () => number {
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
-/** Two blobs in the plane, an id column and a free-text note; the label sits in the middle. */
-function blobsCsv(): string {
+/**
+ * Points in the plane with a color, an id, a day and a free-text note; the label sits in
+ * the middle. The color decides most labels (red left, blue right) with x1, x2 spread
+ * over both sides; only green points lie in two blobs. So the points alone cannot reach
+ * 90% accuracy (about two thirds of them carry no hint in x1, x2): the one-hot color must be used.
+ */
+function pointsCsv(): string {
   const r = rng(7);
-  const lines = ['id,x1,x2,kind,note'];
+  const lines = ['id,x1,x2,color,kind,day,note'];
   for (let i = 0; i < 160; i++) {
-    const a = i % 2 === 0;
-    const c = a ? -1.5 : 1.5;
-    lines.push(`${i + 1},${(c + (r() - 0.5) * 2).toFixed(3)},${(c + (r() - 0.5) * 2).toFixed(3)},${a ? 'left' : 'right'},"seen on day ${i % 7}"`);
+    const color = ['red', 'green', 'blue'][i % 3];
+    const a = color === 'red' || (color === 'green' && i % 2 === 0);
+    const c = color === 'green' ? (a ? -1.5 : 1.5) : 0;
+    const spread = color === 'green' ? 2 : 5;
+    lines.push(`${i + 1},${(c + (r() - 0.5) * spread).toFixed(3)},${(c + (r() - 0.5) * spread).toFixed(3)},${color},${a ? 'left' : 'right'},day ${i % 7},"row ${i + 1}, checked"`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -72,28 +79,40 @@ async function trainAndReadAccuracy(epochs: number): Promise<number> {
 }
 
 describe('Import data', () => {
-  it('imports a CSV through the dialog: preview, column roles, label, split; then trains on it', async () => {
+  it('imports a CSV through the dialog: preview, column roles (a category one-hot), label, split; then trains on it', async () => {
     await page.getByTestId('tab-train').click();
     await page.getByTestId('dataset-import').click();
     const dialog = page.getByTestId('import-dialog');
     await dialog.waitFor();
-    await page.getByTestId('import-csv-file').setInputFiles({ name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(blobsCsv()) });
-    await poll(() => page.getByTestId('import-csv-summary').textContent()).toContain('160 rows · 5 columns');
+    await page.getByTestId('import-csv-file').setInputFiles({ name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from(pointsCsv()) });
+    await poll(() => page.getByTestId('import-csv-summary').textContent()).toContain('160 rows · 7 columns');
     expect(await page.getByTestId('import-type-x1').textContent()).toBe('number');
-    expect(await page.getByTestId('import-type-kind').textContent()).toBe('category');
-    expect(await page.getByTestId('import-type-note').textContent()).toBe('category');
+    expect(await page.getByTestId('import-type-color').textContent()).toBe('category');
+    expect(await page.getByTestId('import-type-day').textContent()).toBe('category');
+    expect(await page.getByTestId('import-type-note').textContent()).toBe('text');
     // The last column was guessed as the label; the one to predict is "kind".
-    expect(await page.getByTestId('import-label').inputValue()).toBe('4');
+    expect(await page.getByTestId('import-label').inputValue()).toBe('6');
     await page.getByTestId('import-label').selectOption({ label: 'kind' });
     expect(await page.getByTestId('import-role-kind').inputValue()).toBe('label');
-    expect(await page.getByTestId('import-role-note').inputValue()).toBe('ignore');
     expect(await page.getByTestId('import-role-id').inputValue()).toBe('ignore');
-    expect(await page.getByTestId('import-task').inputValue()).toBe('classification');
-    // A text column as a feature is refused in the dialog, with its name.
-    await page.getByTestId('import-role-note').selectOption('feature');
-    await poll(() => page.getByTestId('import-problem').textContent()).toContain('Column "note" holds categories, not numbers');
+    expect(await page.getByTestId('import-role-note').inputValue()).toBe('ignore');
+    // Categories start one-hot: x1, x2, three colors and seven days.
+    expect(await page.getByTestId('import-role-color').inputValue()).toBe('onehot');
+    expect(await page.getByTestId('import-role-day').inputValue()).toBe('onehot');
+    expect(await page.getByTestId('import-shape').textContent()).toBe('2 classes · 12 features, 10 of them one-hot from color, day');
+    expect(await page.getByTestId('import-onehot-color').textContent()).toBe('3 features, one per value');
+    // A category as a plain (numeric) feature is refused, with its name and the way out.
+    await page.getByTestId('import-role-day').selectOption('feature');
+    await poll(() => page.getByTestId('import-problem').textContent()).toBe('Column "day" holds categories, not numbers: set it to "feature (one-hot)" or ignore it.');
     expect(await page.getByTestId('import-submit').isDisabled()).toBe(true);
+    await page.getByTestId('import-role-day').selectOption('ignore');
+    expect(await page.getByTestId('import-shape').textContent()).toBe('2 classes · 5 features, 3 of them one-hot from color');
+    // Free text (a value per row) is not offered one-hot; as a feature it is refused, and why.
+    expect(await page.getByTestId('import-role-note').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['feature', 'ignore', 'label']);
+    await page.getByTestId('import-role-note').selectOption('feature');
+    await poll(() => page.getByTestId('import-problem').textContent()).toContain('Column "note" holds free text (160 distinct values): set it to ignore. One-hot encoding makes one feature per distinct value');
     await page.getByTestId('import-role-note').selectOption('ignore');
+    await poll(() => page.getByTestId('import-problem').count()).toBe(0);
     await page.getByTestId('import-split').fill('25');
     expect(await page.getByTestId('import-split-value').textContent()).toBe('25%');
     expect(await page.getByTestId('import-starter').isChecked()).toBe(true);
@@ -102,11 +121,11 @@ describe('Import data', () => {
     await page.getByTestId('import-submit').click();
     await dialog.waitFor({ state: 'detached' });
     const g = await graph();
-    expect(g.dataset).toEqual({ name: 'csv', params: { path: 'data/blobs.csv', label: 'kind', ignore: 'id,note', task: 'classification' }, testFraction: 0.25 });
+    expect(g.dataset).toEqual({ name: 'csv', params: { path: 'data/points.csv', label: 'kind', ignore: 'id,day,note', categorical: 'color', task: 'classification' }, testFraction: 0.25 });
     expect(g.nodes.map((n: { type: string }) => n.type)).toEqual(['Input', 'Linear', 'ReLU', 'Linear', 'CrossEntropy']);
     // One undo takes the whole import back (dataset and starter network), redo brings it again.
     const undoLabel = () => page.evaluate(() => (window as any).tensorloom_app.doc.get().undoLabel);
-    expect(await undoLabel()).toBe('Import data/blobs.csv');
+    expect(await undoLabel()).toBe('Import data/points.csv');
     await page.getByTestId('undo-button').click();
     await poll(async () => (await graph()).dataset.name).toBe('spirals');
     expect((await graph()).nodes).toEqual([]);

@@ -55,6 +55,11 @@ export interface NativeAddon {
     dy: Float32Array, x: Float32Array, m: Float32Array, w: Float32Array, dx: Float32Array, dm: Float32Array, dw: Float32Array, db: Float32Array,
     scratch: Float32Array, rows: number, inDim: number, outDim: number, tokens: number, functions: number,
   ): void;
+  /**
+   * Products over groups of rows with per-group weights, groups spread over the BLAS threads asked for.
+   * mode 0: c[rows_g] = a[rows_g]·b[g] (+ bias[g], act); 1: c[rows_g] = a[rows_g]·b[g]ᵀ; 2: c[g] = a[rows_g]ᵀ·b[rows_g].
+   */
+  groupedGemm(a: Float32Array, b: Float32Array, c: Float32Array, sizes: Int32Array, mode: 0 | 1 | 2, k: number, n: number, bias: Float32Array | null, activation: number, alpha: number): void;
   softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, rows: number, cols: number, smoothing: number): number;
   softmaxCrossEntropyGrad(logits: Float32Array, labels: Int32Array, dx: Float32Array, rows: number, cols: number, smoothing: number, dy: number): void;
   geluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;

@@ -56,14 +56,10 @@ export function moeKernels(ctx: NativeContext): KernelConfig[] {
         if (bad >= 0) throw new Error(`${MOE_EXPERTS}: token ${R[bad]} is not in [0, ${n - 1}]`);
         const hid = pool.take(a * h);
         const y = pool.take(a * u);
-        let row = 0;
-        for (let j = 0; j < e; j++) {
-          const c = sizes[j];
-          if (c === 0) continue;
-          ctx.addon.matmul(xs.subarray(row * d, (row + c) * d), W1.subarray(j * d * h, (j + 1) * d * h), hid.subarray(row * h, (row + c) * h), 1, 1, 1, c, h, d, 0, 0, B1.subarray(j * h, (j + 1) * h), 1, relu, 0);
-          ctx.addon.matmul(hid.subarray(row * h, (row + c) * h), W2.subarray(j * h * u, (j + 1) * h * u), y.subarray(row * u, (row + c) * u), 1, 1, 1, c, u, h, 0, 0, B2.subarray(j * u, (j + 1) * u), 1, linear, 0);
-          row += c;
-        }
+        // Both expert layers, experts spread over the BLAS threads (bias and ReLU in the epilogue).
+        const groupSizes = Int32Array.from(sizes);
+        ctx.addon.groupedGemm(xs, W1, hid, groupSizes, 0, d, h, B1, relu, 0);
+        ctx.addon.groupedGemm(hid, W2, y, groupSizes, 0, h, u, B2, linear, 0);
         const g = pool.take(a);
         for (let j = 0; j < a; j++) g[j] = G[GI[j]];
         const out = pool.take(n * u);
@@ -121,6 +117,8 @@ export function registerMoEGradient(ctx: NativeContext): void {
       const W1 = values(backend, w1) as Float32Array;
       const W2 = values(backend, w2) as Float32Array;
       const tensor = (data: Float32Array, shape: number[]) => tf.tensor(data, shape, 'float32');
+      const groupSizes = Int32Array.from(k.sizes);
+      const linear = ctx.code.activation.get('linear')!;
       let dyA: Float32Array | null = null;
       let dPre: Float32Array | null = null;
       const upstream = () => {
@@ -139,9 +137,7 @@ export function registerMoEGradient(ctx: NativeContext): void {
           const dY = upstream();
           const out2 = backend.pool.take(a * h);
           k.scratch.push(out2);
-          forGroups(k.sizes, (j, row, c) =>
-            ctx.addon.matmul(dY.subarray(row * u, (row + c) * u), W2.subarray(j * h * u, (j + 1) * h * u), out2.subarray(row * h, (row + c) * h), 1, 1, 1, c, h, u, 0, 1, null, 0, 0, 0),
-          );
+          ctx.addon.groupedGemm(dY, W2, out2, groupSizes, 1, u, h, null, linear, 0);
           // relu'(pre) = step(pre): 1 where the activation is positive, NaN stays NaN.
           for (let i = 0; i < a * h; i++) {
             const hv = k.h[i];
@@ -154,14 +150,7 @@ export function registerMoEGradient(ctx: NativeContext): void {
       /** Per expert: wᵀ-side product lhsᵀ·rhs into [E, rows, cols]. */
       const weightGrad = (lhs: Float32Array, lhsCols: number, rhs: Float32Array, rhsCols: number) => {
         const grad = backend.pool.take(e * lhsCols * rhsCols);
-        let row = 0;
-        for (let j = 0; j < e; j++) {
-          const c = k.sizes[j];
-          const block = grad.subarray(j * lhsCols * rhsCols, (j + 1) * lhsCols * rhsCols);
-          if (c === 0) block.fill(0);
-          else ctx.addon.matmul(lhs.subarray(row * lhsCols, (row + c) * lhsCols), rhs.subarray(row * rhsCols, (row + c) * rhsCols), block, 1, 1, 1, lhsCols, rhsCols, c, 1, 0, null, 0, 0, 0);
-          row += c;
-        }
+        ctx.addon.groupedGemm(lhs, rhs, grad, groupSizes, 2, lhsCols, rhsCols, null, linear, 0);
         return grad;
       };
       const biasGrad = (rowsData: Float32Array, cols: number) => {
@@ -193,9 +182,7 @@ export function registerMoEGradient(ctx: NativeContext): void {
         x: () => {
           const dP = preActivation();
           const dXs = backend.pool.take(a * d);
-          forGroups(k.sizes, (j, row, c) =>
-            ctx.addon.matmul(dP.subarray(row * h, (row + c) * h), W1.subarray(j * d * h, (j + 1) * d * h), dXs.subarray(row * d, (row + c) * d), 1, 1, 1, c, d, h, 0, 1, null, 0, 0, 0),
-          );
+          ctx.addon.groupedGemm(dP, W1, dXs, groupSizes, 1, h, d, null, linear, 0);
           const dX = backend.pool.take(n * d);
           ctx.addon.segmentSum(dXs, R, dX, n, d);
           backend.pool.giveBack(dXs);
@@ -209,12 +196,4 @@ export function registerMoEGradient(ctx: NativeContext): void {
 function asFloats(backend: Backend, t: tf.Tensor): Float32Array {
   const v = values(backend, t);
   return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
-}
-
-function forGroups(sizes: number[], f: (expert: number, row: number, count: number) => void): void {
-  let row = 0;
-  for (let j = 0; j < sizes.length; j++) {
-    if (sizes[j] > 0) f(j, row, sizes[j]);
-    row += sizes[j];
-  }
 }

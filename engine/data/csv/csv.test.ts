@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatProblem } from '../../graph/problems.js';
 import { DatasetError, describeDataset, loadDataset } from '../registry.js';
 
@@ -170,5 +173,101 @@ describe('csv dataset: ignored columns', () => {
     expect(problems('nmae')).toEqual(['dataset.params.ignore: dataset "csv": people.csv: cannot ignore "nmae": there is no such column (did you mean "name"?)']);
     expect(problems('label')).toEqual(['dataset.params.ignore: dataset "csv": people.csv: "label" is the label column and cannot be ignored']);
     expect(problems('id,name,age,height')[0]).toContain('every column but the label is ignored');
+  });
+});
+
+describe('csv dataset: categorical columns, one-hot encoded', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tensorloom-csv-categorical-'));
+  const tmp = { baseDir: dir };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+  const describeCsv = (params: Record<string, string | boolean>) => describeDataset({ name: 'csv', params }, tmp);
+  /** Every example of both splits as [features..., label], in no particular order. */
+  const allRows = (d: Awaited<ReturnType<typeof loadDataset>>) => {
+    const w = d.spec.x.shape[1] as number;
+    return [d.train, d.test].flatMap((s) => Array.from({ length: s.count }, (_, i) => [...s.x.subarray(w * i, w * i + w), s.y[i]]));
+  };
+
+  write('shop.csv', 'id,size,color,weight,label\n1,1,red,0.5,a\n2,2,blue,1.5,b\n3,3,green,2.5,a\n4,4, red ,3.5,b\n5,5,blue,4.5,a\n');
+
+  it('expands a column in place into one 0/1 feature per category, sorted, in describe and load alike', async () => {
+    const params = { path: 'shop.csv', label: 'label', ignore: 'id', categorical: 'color' };
+    const names = ['size', 'color=blue', 'color=green', 'color=red', 'weight'];
+    const described = describeCsv(params);
+    expect(described.problems).toEqual([]);
+    expect(described.spec?.x.shape).toEqual(['B', 5]);
+    expect(described.spec?.featureNames).toEqual(names);
+    const d = await loadDataset({ name: 'csv', params, testFraction: 0.4 }, 1, tmp);
+    expect(d.spec.x.shape).toEqual(['B', 5]);
+    expect(d.spec.featureNames).toEqual(names);
+    // " red " is trimmed to the same category as "red".
+    expect(allRows(d).sort((a, b) => a[0] - b[0])).toEqual([
+      [1, 0, 0, 1, 0.5, 0],
+      [2, 1, 0, 0, 1.5, 1],
+      [3, 0, 1, 0, 2.5, 0],
+      [4, 0, 0, 1, 3.5, 1],
+      [5, 1, 0, 0, 4.5, 0],
+    ]);
+  });
+
+  it('orders categories by code point: capitals first, case-sensitive, characters past U+FFFF last', () => {
+    write('order.csv', 'tag,x,label\nzeta,1,a\n\uFFFD,2,b\nZeta,3,a\n😀,4,b\nalpha,5,a\n');
+    const { spec, problems } = describeCsv({ path: 'order.csv', label: 'label', categorical: 'tag' });
+    expect(problems).toEqual([]);
+    expect(spec?.featureNames).toEqual(['tag=Zeta', 'tag=alpha', 'tag=zeta', 'tag=\uFFFD', 'tag=😀', 'x']);
+  });
+
+  it('with header off, categorical columns are column numbers', async () => {
+    write('numbered.csv', '1.5,cat,0\n2.5,dog,1\n3.5,cat,0\n');
+    const d = await loadDataset({ name: 'csv', params: { path: 'numbered.csv', label: '3', header: false, categorical: '2' } }, 1, tmp);
+    expect(d.spec.featureNames).toEqual(['1', '2=cat', '2=dog']);
+    expect(allRows(d)).toContainEqual([2.5, 0, 1, 1]);
+  });
+
+  it('a missing cell is an error naming its line and column, like in a numeric column', () => {
+    write('gaps.csv', 'x,color,label\n1,red,a\n2,,b\n3,NA,a\n4,blue,b\n');
+    expect(describeCsv({ path: 'gaps.csv', label: 'label', categorical: 'color' }).problems.map(formatProblem)).toEqual([
+      'dataset.params.path: dataset "csv": gaps.csv line 3, column 2 ("color"): missing value',
+      'dataset.params.path: dataset "csv": gaps.csv line 4, column 2 ("color"): missing value ("NA")',
+    ]);
+  });
+
+  it('an unknown column suggests the closest; the label and an ignored column cannot be categorical', () => {
+    const problems = (categorical: string, ignore = '') => describeCsv({ path: 'shop.csv', label: 'label', ignore, categorical }).problems.map(formatProblem);
+    expect(problems('colour')).toEqual(['dataset.params.categorical: dataset "csv": shop.csv: cannot one-hot encode "colour": there is no such column (did you mean "color"?)']);
+    expect(problems('label')[0]).toContain('"label" is the label column');
+    expect(problems('color', 'id,color')[0]).toContain('"color" is both ignored and categorical');
+  });
+
+  it('without categorical, a category column is still reported as not a number', async () => {
+    const [message] = await loadErrors({ path: join(dir, 'shop.csv'), label: 'label', ignore: 'id' });
+    expect(message).toContain('line 2, column 3 ("color"): "red" is not a number');
+  });
+
+  it(`refuses more than 256 categories in a column, naming the column and the count`, () => {
+    const rows = (n: number) => ['code,x,label', ...Array.from({ length: n }, (_, i) => `c${i},${i},${i % 2}`)].join('\n');
+    write('codes-256.csv', rows(256));
+    expect(describeCsv({ path: 'codes-256.csv', label: 'label', categorical: 'code' }).spec?.x.shape).toEqual(['B', 257]);
+    write('codes-257.csv', rows(257));
+    expect(describeCsv({ path: 'codes-257.csv', label: 'label', categorical: 'code' }).problems.map(formatProblem)).toEqual([
+      'dataset.params.categorical: dataset "csv": codes-257.csv: the categorical column "code" has 257 distinct values, more than 256 (one-hot encoding makes one feature per value): ignore the column, or group its values into fewer categories',
+    ]);
+  });
+
+  it('describe reads the file once per version: same size and mtime reuse the scan, a new mtime rescans', () => {
+    const file = join(dir, 'edited.csv');
+    // Whole seconds, so the time can be set back exactly (file systems keep finer times than Date).
+    const mtime = 1_700_000_000;
+    write('edited.csv', 'color,x,label\nred,1,a\nblu,2,b\n');
+    utimesSync(file, mtime, mtime);
+    const names = () => describeCsv({ path: 'edited.csv', label: 'label', categorical: 'color' }).spec?.featureNames;
+    expect(names()).toEqual(['color=blu', 'color=red', 'x']);
+    // Same size, same mtime, different bytes: the cached scan answers, so the file was not read again.
+    write('edited.csv', 'color,x,label\nred,1,a\ngrn,2,b\n');
+    utimesSync(file, mtime, mtime);
+    expect(names()).toEqual(['color=blu', 'color=red', 'x']);
+    // A new modification time is a new version of the file: scanned again.
+    utimesSync(file, mtime, mtime + 5);
+    expect(names()).toEqual(['color=grn', 'color=red', 'x']);
   });
 });

@@ -14,10 +14,12 @@ export interface CsvOptions {
   header: boolean;
   /** Columns that are neither features nor the label (an id, free text); numbers when header is off. */
   ignore?: string[];
+  /** Feature columns holding categories, one-hot encoded; numbers when header is off. */
+  categorical?: string[];
 }
 
-/** The ignore param's text as column names: comma-separated, blanks dropped. */
-export function ignoreList(text: string): string[] {
+/** A column-list param's text (ignore, categorical) as column names: comma-separated, blanks dropped. */
+export function columnList(text: string): string[] {
   return text
     .split(',')
     .map((c) => c.trim())
@@ -26,14 +28,26 @@ export function ignoreList(text: string): string[] {
 
 /** What the first line says about the table, or why it cannot be used. */
 export type HeaderInfo =
-  | { ok: true; delimiter: string; columns: string[]; labelIndex: number; featureIndices: number[] }
-  | { ok: false; message: string; param: 'path' | 'label' | 'ignore' };
+  | {
+      ok: true;
+      delimiter: string;
+      columns: string[];
+      labelIndex: number;
+      /** Every feature column in file order, categorical ones included. */
+      featureIndices: number[];
+      /** The feature columns to one-hot encode (a subset of featureIndices, in file order). */
+      categoricalIndices: number[];
+    }
+  | { ok: false; message: string; param: 'path' | 'label' | 'ignore' | 'categorical' };
 
 /** A problem located in the file, "data.csv line 4, column 2 ("age"): …", lines and columns 1-based. */
 export function located(shownPath: string, line: number, column: number | null, columnName: string | null, message: string): string {
   const where = column === null ? `line ${line}` : `line ${line}, column ${column}${columnName !== null ? ` ("${columnName}")` : ''}`;
   return `${shownPath} ${where}: ${message}`;
 }
+
+/** Cells read as missing, in numeric and categorical columns alike (compared lower-cased, trimmed). */
+export const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
 
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -59,7 +73,7 @@ export function chooseDelimiter(asked: string, firstLine: string): string {
 /**
  * Reads the file's header (its first line and where the label column is) from the
  * first line alone: shape inference calls this on every edit, so it never reads the
- * whole file.
+ * whole file (categorical columns' values are read separately, see scan.ts).
  */
 export function inspectHeader(firstLine: string, options: CsvOptions): HeaderInfo {
   const { shownPath } = options;
@@ -100,9 +114,20 @@ export function inspectHeader(firstLine: string, options: CsvOptions): HeaderInf
     if (index === labelIndex) return { ok: false, param: 'ignore', message: `${shownPath}: "${name}" is the label column and cannot be ignored` };
     ignored.add(index);
   }
+  const categorical = new Set<number>();
+  for (const name of options.categorical ?? []) {
+    const index = columns.indexOf(name);
+    if (index < 0) {
+      const guess = closestName(name, columns);
+      return { ok: false, param: 'categorical', message: `${shownPath}: cannot one-hot encode "${name}": there is no such column${guess ? ` (did you mean "${guess}"?)` : ''}` };
+    }
+    if (index === labelIndex) return { ok: false, param: 'categorical', message: `${shownPath}: "${name}" is the label column: its classes are numbered already, it cannot also be a categorical feature` };
+    if (ignored.has(index)) return { ok: false, param: 'categorical', message: `${shownPath}: "${name}" is both ignored and categorical: remove it from one of the two lists` };
+    categorical.add(index);
+  }
   const featureIndices = columns.map((_, i) => i).filter((i) => i !== labelIndex && !ignored.has(i));
   if (featureIndices.length === 0) return { ok: false, param: 'ignore', message: `${shownPath}: every column but the label is ignored: keep at least one feature column` };
-  return { ok: true, delimiter, columns, labelIndex, featureIndices };
+  return { ok: true, delimiter, columns, labelIndex, featureIndices, categoricalIndices: featureIndices.filter((i) => categorical.has(i)) };
 }
 
 const CHUNK = 64 * 1024;

@@ -1,5 +1,6 @@
-import Papa from 'papaparse';
-import { inspectHeader, located, stripBom, type CsvOptions } from './header.js';
+import { CategoryCollector, featureLayout } from './categories.js';
+import { inspectHeader, located, MISSING, stripBom, type CsvOptions } from './header.js';
+import { forEachRow } from './rows.js';
 
 export type CsvTask = 'classification' | 'regression';
 
@@ -20,7 +21,6 @@ export type CsvParseResult = { ok: true; table: CsvTable } | { ok: false; messag
 export const MAX_LISTED = 10;
 /** Labels that cannot sensibly be one-hot classes. */
 const MAX_CLASSES = 1000;
-const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
 
 /** Collects problems: the first MAX_LISTED in full, the rest counted. */
 class Problems {
@@ -36,10 +36,10 @@ class Problems {
 }
 
 /**
- * Parses a whole CSV text into a numeric table. Every bad cell is reported with its
- * line and column (1-based; line 1 is the header when there is one, and a quoted
- * field spanning lines is located at the line its row starts on). Nothing is returned
- * half-done: the table, or the problems.
+ * Parses a whole CSV text into a numeric table, categorical columns one-hot encoded.
+ * Every bad cell is reported with its line and column (1-based; line 1 is the header
+ * when there is one, and a quoted field spanning lines is located at the line its row
+ * starts on). Nothing is returned half-done: the table, or the problems.
  */
 export function parseCsv(rawText: string, options: CsvOptions, task: CsvTask): CsvParseResult {
   const text = stripBom(rawText);
@@ -49,59 +49,46 @@ export function parseCsv(rawText: string, options: CsvOptions, task: CsvTask): C
   const head = inspectHeader((firstEnd >= 0 ? text.slice(0, firstEnd) : text).replace(/\r$/, ''), options);
   if (!head.ok) return { ok: false, messages: [head.message], more: 0 };
 
-  const { columns, labelIndex, delimiter } = head;
+  const { columns, labelIndex, delimiter, categoricalIndices } = head;
   const width = columns.length;
-  const featureColumns = head.featureIndices;
-  const features: number[] = [];
+  const numericColumns = head.featureIndices.filter((c) => !categoricalIndices.includes(c));
+  const numbers: number[] = [];
+  const collector = new CategoryCollector(categoricalIndices);
+  const categoryCells: string[][] = [];
   const labelTexts: string[] = [];
   const labelLines: number[] = [];
   const problems = new Problems();
 
-  let line = 1; // line on which the current row starts
-  let cursor = 0;
-  let rowIndex = 0;
-  Papa.parse<string[]>(text, {
-    delimiter,
-    step(result) {
-      const row = result.data;
-      const rowLine = line;
-      // Advance to the line after this row (a quoted field may hold line breaks).
-      const end = result.meta.cursor;
-      for (let i = cursor; i < end; i++) if (text.charCodeAt(i) === 10) line++;
-      cursor = end;
-      const isHeader = rowIndex++ === 0 && options.header;
-      if (isHeader) return;
-      if (row.length === 1 && row[0].trim() === '') return; // blank line
-      for (const e of result.errors) {
-        if (e.type === 'Quotes') problems.add(located(shownPath, rowLine, row.length, columns[row.length - 1] ?? null, 'a quoted field is not closed, or a quote stands inside an unquoted field'));
-      }
-      if (result.errors.some((e) => e.type === 'Quotes')) return;
-      if (row.length !== width) {
-        const column = Math.min(row.length, width) + 1;
-        problems.add(
-          located(
-            shownPath,
-            rowLine,
-            column,
-            null,
-            row.length < width
-              ? `the row has ${row.length} fields but the header has ${width}: a value or a delimiter is missing`
-              : `the row has ${row.length} fields but the header has ${width}: there is an extra value or delimiter (a decimal comma?)`,
-          ),
-        );
-        return;
-      }
-      for (const c of featureColumns) {
-        const value = readNumber(row[c], (m) => problems.add(located(shownPath, rowLine, c + 1, columns[c], m)));
-        features.push(value);
-      }
-      const label = row[labelIndex].trim();
-      if (MISSING.has(label.toLowerCase())) {
-        problems.add(located(shownPath, rowLine, labelIndex + 1, columns[labelIndex], `missing label${label ? ` ("${label}")` : ''}`));
-      }
-      labelTexts.push(label);
-      labelLines.push(rowLine);
-    },
+  forEachRow(text, delimiter, options.header, ({ fields: row, line: rowLine, badQuotes }) => {
+    if (badQuotes) {
+      problems.add(located(shownPath, rowLine, row.length, columns[row.length - 1] ?? null, 'a quoted field is not closed, or a quote stands inside an unquoted field'));
+      return;
+    }
+    if (row.length !== width) {
+      const column = Math.min(row.length, width) + 1;
+      problems.add(
+        located(
+          shownPath,
+          rowLine,
+          column,
+          null,
+          row.length < width
+            ? `the row has ${row.length} fields but the header has ${width}: a value or a delimiter is missing`
+            : `the row has ${row.length} fields but the header has ${width}: there is an extra value or delimiter (a decimal comma?)`,
+        ),
+      );
+      return;
+    }
+    for (const c of numericColumns) {
+      numbers.push(readNumber(row[c], (m) => problems.add(located(shownPath, rowLine, c + 1, columns[c], m))));
+    }
+    categoryCells.push(collector.read(row, (c, m) => problems.add(located(shownPath, rowLine, c + 1, columns[c], m))));
+    const label = row[labelIndex].trim();
+    if (MISSING.has(label.toLowerCase())) {
+      problems.add(located(shownPath, rowLine, labelIndex + 1, columns[labelIndex], `missing label${label ? ` ("${label}")` : ''}`));
+    }
+    labelTexts.push(label);
+    labelLines.push(rowLine);
   });
 
   const count = labelTexts.length;
@@ -133,8 +120,49 @@ export function parseCsv(rawText: string, options: CsvOptions, task: CsvTask): C
       classNames = classes.names;
     }
   }
+  let categories: string[][] = [];
+  if (problems.count === 0) {
+    const finished = collector.finish(shownPath, columns);
+    finished.problems.forEach((m) => problems.add(m));
+    categories = finished.categories;
+  }
   if (problems.count > 0) return { ok: false, messages: problems.messages, more: problems.more };
-  return { ok: true, table: { x: Float32Array.from(features), y, count, featureNames: featureColumns.map((c) => columns[c]), classNames } };
+  const featureNames = featureLayout(columns, head.featureIndices, categoricalIndices, categories);
+  const x = encodeFeatures(head.featureIndices, categoricalIndices, categories, numbers, categoryCells, count, featureNames.length);
+  return { ok: true, table: { x, y, count, featureNames, classNames } };
+}
+
+/**
+ * Assembles x row-major in featureLayout's order: each numeric value as read, each
+ * categorical value as a one-hot run (1 at its category's sorted position, 0 elsewhere).
+ */
+function encodeFeatures(
+  featureIndices: readonly number[],
+  categoricalIndices: readonly number[],
+  categories: readonly string[][],
+  numbers: readonly number[],
+  categoryCells: readonly string[][],
+  count: number,
+  rowWidth: number,
+): Float32Array {
+  const x = new Float32Array(count * rowWidth);
+  const positions = categories.map((list) => new Map(list.map((value, i) => [value, i])));
+  const numericPerRow = featureIndices.length - categoricalIndices.length;
+  // Per feature column: its index among the categorical ones, or -1 when numeric.
+  const slots = featureIndices.map((c) => categoricalIndices.indexOf(c));
+  for (let r = 0; r < count; r++) {
+    let out = r * rowWidth;
+    let n = r * numericPerRow;
+    for (const k of slots) {
+      if (k < 0) {
+        x[out++] = numbers[n++];
+      } else {
+        x[out + positions[k].get(categoryCells[r][k])!] = 1;
+        out += categories[k].length;
+      }
+    }
+  }
+  return x;
 }
 
 /** A finite number, or a reported problem and NaN. */

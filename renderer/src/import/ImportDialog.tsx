@@ -3,7 +3,7 @@ import type { DatasetRef } from '../../../engine/graph/schema.js';
 import { useApp, useDoc } from '../app/context.js';
 import { describeFailure } from '../engine/errors.js';
 import { toast } from '../view/viewStore.js';
-import { dataName, guessLabel, guessTask, initialRoles, inspectCsv, rolesProblem, type ColumnRole, type CsvInspection } from './csvInspect.js';
+import { dataName, defaultRole, featureCount, guessLabel, guessTask, initialRoles, inspectCsv, oneHotAllowed, rolesProblem, type ColumnRole, type CsvInspection } from './csvInspect.js';
 import { groupImageFolder, type ImageFolder } from './imageFolder.js';
 import { starterNetwork } from './starterNetwork.js';
 import { uploadCsv, uploadImages, type UploadProgress } from './upload.js';
@@ -179,7 +179,7 @@ function CsvTab() {
   const labelIndex = roles.indexOf('label');
   const setLabel = (index: number) => {
     if (!csv) return;
-    setRoles((r) => r.map((role, i) => (i === index ? 'label' : role === 'label' ? (csv.columns[i].type === 'number' ? 'feature' : 'ignore') : role)));
+    setRoles((r) => r.map((role, i) => (i === index ? 'label' : role === 'label' ? defaultRole(csv.columns[i]) : role)));
     setTask(guessTask(csv.columns[index]));
   };
   const setRole = (index: number, role: ColumnRole) => {
@@ -189,7 +189,7 @@ function CsvTab() {
 
   const problem = error ?? (csv ? rolesProblem(csv.columns, roles, task) ?? nameProblem(name) : 'Choose a CSV file.');
   const classes = csv && labelIndex >= 0 ? csv.columns[labelIndex].distinct : 0;
-  const features = csv ? csv.columns.filter((_, i) => roles[i] === 'feature').length : 0;
+  const features = csv ? featureCount(csv.columns, roles) : { total: 0, oneHot: 0, oneHotColumns: [] };
 
   const submit = async () => {
     if (!csv || !file || problem) return;
@@ -198,9 +198,17 @@ function CsvTab() {
     try {
       const landed = await uploadCsv(app.engine.client, name, file.text, (p: UploadProgress) => setProgress(`Copying… ${Math.round((100 * p.done) / p.total)}%`));
       const ignore = csv.columns.filter((_, i) => roles[i] === 'ignore').map((c) => c.name);
+      const categorical = csv.columns.filter((_, i) => roles[i] === 'onehot').map((c) => c.name);
       const dataset: DatasetRef = {
         name: 'csv',
-        params: { path: landed.path, label: csv.columns[labelIndex].name, ...(ignore.length ? { ignore: ignore.join(',') } : {}), ...(csv.delimiter !== ',' ? { delimiter: csv.delimiter } : {}), task },
+        params: {
+          path: landed.path,
+          label: csv.columns[labelIndex].name,
+          ...(ignore.length ? { ignore: ignore.join(',') } : {}),
+          ...(categorical.length ? { categorical: categorical.join(',') } : {}),
+          ...(csv.delimiter !== ',' ? { delimiter: csv.delimiter } : {}),
+          task,
+        },
         testFraction: split / 100,
       };
       apply(`Import ${landed.path}`, dataset, starter ? { images: false, task, classes } : null);
@@ -248,9 +256,15 @@ function CsvTab() {
                         </div>
                         <select aria-label={`Role of ${c.name}`} value={roles[csv.columns.indexOf(c)]} data-testid={`import-role-${c.name}`} onChange={(e) => setRole(csv.columns.indexOf(c), e.target.value as ColumnRole)}>
                           <option value="feature">feature</option>
+                          {(oneHotAllowed(c) || roles[csv.columns.indexOf(c)] === 'onehot') && <option value="onehot">feature (one-hot)</option>}
                           <option value="ignore">ignore</option>
                           <option value="label">label</option>
                         </select>
+                        {roles[csv.columns.indexOf(c)] === 'onehot' && (
+                          <div className="import-col__onehot muted" data-testid={`import-onehot-${c.name}`}>
+                            {c.distinct} feature{c.distinct === 1 ? '' : 's'}, one per value
+                          </div>
+                        )}
                       </th>
                     ))}
                   </tr>
@@ -281,9 +295,10 @@ function CsvTab() {
                     </option>
                   ))}
                 </select>
-                <div className="field__doc">
+                <div className="field__doc" data-testid="import-shape">
                   {labelIndex >= 0 && task === 'classification' ? `${classes} class${classes === 1 ? '' : 'es'} · ` : ''}
-                  {features} feature{features === 1 ? '' : 's'}
+                  {features.total} feature{features.total === 1 ? '' : 's'}
+                  {features.oneHot > 0 ? `, ${features.oneHot} of them one-hot from ${features.oneHotColumns.join(', ')}` : ''}
                 </div>
               </div>
               <div className="field">

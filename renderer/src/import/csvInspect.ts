@@ -1,7 +1,8 @@
 import Papa from 'papaparse';
 
 export type ColumnType = 'number' | 'category' | 'text';
-export type ColumnRole = 'feature' | 'ignore' | 'label';
+/** 'onehot': a feature column of categories, one 0/1 feature per distinct value (the csv dataset's `categorical`). */
+export type ColumnRole = 'feature' | 'onehot' | 'ignore' | 'label';
 
 export interface CsvColumn {
   name: string;
@@ -27,11 +28,15 @@ export interface CsvInspection {
 
 export type CsvInspectResult = { ok: true; csv: CsvInspection } | { ok: false; message: string };
 
-/** The values the engine reads as missing (engine/data/csv/parse.ts). */
+/** The values the engine reads as missing (engine/data/csv/header.ts MISSING). */
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
 const MAX_DISTINCT = 1000;
 /** Text columns with at most this many values (or few per row) read as categories. */
 const CATEGORY_LIMIT = 20;
+/** The engine's cap on categories per one-hot column (engine/data/csv/categories.ts MAX_CATEGORIES). */
+export const MAX_CATEGORIES = 256;
+/** Text columns (values mostly unique per row) may still be one-hot up to this many values. */
+export const TEXT_ONEHOT_LIMIT = 50;
 const HEAD_ROWS = 8;
 const DELIMITER_NAMES: Record<string, CsvInspection['delimiter']> = { ',': ',', ';': ';', '\t': 'tab', '|': '|', ' ': 'space' };
 
@@ -136,21 +141,72 @@ export function guessTask(column: CsvColumn): 'classification' | 'regression' {
   return column.integer && column.distinct <= CATEGORY_LIMIT ? 'classification' : 'regression';
 }
 
-/** Starting roles: the label, numbers as features, everything else ignored (the engine reads only numbers). */
+/** The column can be one-hot encoded: categories, or text with few distinct values. */
+export function oneHotAllowed(column: CsvColumn): boolean {
+  if (column.type === 'category') return column.distinct <= MAX_CATEGORIES;
+  return column.type === 'text' && column.distinct <= TEXT_ONEHOT_LIMIT;
+}
+
+/** A column's starting role when it is not the label: numbers as features, gap-free categories one-hot, the rest ignored. */
+export function defaultRole(column: CsvColumn): ColumnRole {
+  if (/^(id|index|row|#)$/i.test(column.name)) return 'ignore';
+  if (column.type === 'number') return 'feature';
+  return column.type === 'category' && column.missing === 0 && oneHotAllowed(column) ? 'onehot' : 'ignore';
+}
+
+/** Starting roles: the label, then each other column's default role. */
 export function initialRoles(columns: CsvColumn[], label: number): ColumnRole[] {
-  return columns.map((c, i) => (i === label ? 'label' : c.type === 'number' && !/^(id|index|row|#)$/i.test(c.name) ? 'feature' : 'ignore'));
+  return columns.map((c, i) => (i === label ? 'label' : defaultRole(c)));
+}
+
+/** How many numbers x has per example: one per numeric feature, one per category of each one-hot column. */
+export function featureCount(columns: CsvColumn[], roles: ColumnRole[]): { total: number; oneHot: number; oneHotColumns: string[] } {
+  let total = 0;
+  let oneHot = 0;
+  const oneHotColumns: string[] = [];
+  columns.forEach((c, i) => {
+    if (roles[i] === 'feature') total++;
+    if (roles[i] === 'onehot') {
+      total += c.distinct;
+      oneHot += c.distinct;
+      oneHotColumns.push(c.name);
+    }
+  });
+  return { total, oneHot, oneHotColumns };
+}
+
+/** Why a text column cannot be a feature: one-hot would give nearly one feature per row. */
+function freeTextProblem(c: CsvColumn): string {
+  const count = c.distinct > MAX_DISTINCT ? `more than ${MAX_DISTINCT}` : String(c.distinct);
+  return `Column "${c.name}" holds free text (${count} distinct values): set it to ignore. One-hot encoding makes one feature per distinct value, more than ${TEXT_ONEHOT_LIMIT} here and most seen in a row or two, so the network could memorize them but not learn from them.`;
 }
 
 /** Why the chosen roles cannot be imported, or null. */
 export function rolesProblem(columns: CsvColumn[], roles: ColumnRole[], task: 'classification' | 'regression'): string | null {
   const label = roles.indexOf('label');
   if (label < 0) return 'Choose the label column: the one to predict.';
-  const features = columns.filter((_, i) => roles[i] === 'feature');
-  if (features.length === 0) return columns.some((c) => c.type === 'number') ? 'Choose at least one feature column.' : 'The file has no numeric columns: the network can only learn from numbers.';
-  const text = features.find((c) => c.type !== 'number');
-  if (text) return `Column "${text.name}" holds ${text.type === 'category' ? 'categories' : 'text'}, not numbers: set it to ignore.`;
+  const features = columns.filter((_, i) => roles[i] === 'feature' || roles[i] === 'onehot');
+  if (features.length === 0) {
+    return columns.some((c, i) => i !== label && (c.type === 'number' || oneHotAllowed(c)))
+      ? 'Choose at least one feature column.'
+      : 'The file has no numeric or categorical columns besides the label: the network can only learn from numbers and categories.';
+  }
+  for (const [i, c] of columns.entries()) {
+    if (roles[i] === 'feature' && c.type !== 'number') {
+      if (oneHotAllowed(c)) return `Column "${c.name}" holds ${c.type === 'category' ? 'categories' : 'text'}, not numbers: set it to "feature (one-hot)" or ignore it.`;
+      return freeTextProblem(c);
+    }
+    if (roles[i] === 'onehot' && !oneHotAllowed(c)) {
+      if (c.type === 'number') return `Column "${c.name}" holds numbers: use it as a plain feature.`;
+      if (c.type === 'text') return freeTextProblem(c);
+      return `Column "${c.name}" has ${c.distinct} distinct values, more than the ${MAX_CATEGORIES} one-hot features a column may make: set it to ignore.`;
+    }
+  }
   const gap = features.find((c) => c.missing > 0);
   if (gap) return `Column "${gap.name}" has ${gap.missing} missing value${gap.missing > 1 ? 's' : ''} (first on line ${gap.firstMissingLine}): fill ${gap.missing > 1 ? 'them' : 'it'} in or ignore the column.`;
+  // The dataset's column lists (ignore, categorical) are comma-separated.
+  const comma = columns.find((c, i) => (roles[i] === 'ignore' || roles[i] === 'onehot') && c.name.includes(','));
+  if (comma) return `Column "${comma.name}" has a comma in its name, which the dataset's column lists cannot hold: rename it in the file.`;
   const labelColumn = columns[label];
   if (labelColumn.missing > 0) return `The label column "${labelColumn.name}" has ${labelColumn.missing} missing value${labelColumn.missing > 1 ? 's' : ''} (first on line ${labelColumn.firstMissingLine}).`;
   if (task === 'regression' && labelColumn.type !== 'number') return `Regression predicts a number, but the label column "${labelColumn.name}" holds text: choose classification.`;

@@ -35,9 +35,9 @@ function useTheme() {
 
 /** The window title shows the file and an unsaved mark. */
 function useTitle(app: AppServices) {
+  // The flag, not the graph: the shell re-renders when the mark changes, not on every edit.
   const file = useDoc((s) => s.file);
-  useDoc((s) => s.graph);
-  const dirty = app.doc.isDirty();
+  const dirty = useDoc((s) => s.dirty);
   useEffect(() => {
     document.title = `${dirty ? '● ' : ''}${file.name} — Tensorloom`;
     app.preload?.setTitle?.(file.name, dirty);

@@ -5,16 +5,18 @@ import {
   ControlButton,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   type Connection as FlowConnection,
   type EdgeChange,
   type Node,
   type ReactFlowInstance,
   type NodeChange,
+  useStore as useFlowStore,
 } from '@xyflow/react';
 import { useApp, useDoc, useEngineState, useValidation, useView } from '../app/context.js';
 import { addNodeOfType } from '../actions/editCommands.js';
-import { connect, moveNodes, type Position } from '../doc/graphEdits.js';
+import { connect, type Position } from '../doc/graphEdits.js';
 import { EMPTY_VIEW } from '../validation/validationStore.js';
 import { select } from '../view/viewStore.js';
 import { ContextMenu } from './ContextMenu.js';
@@ -23,6 +25,7 @@ import { groupSlug, LoomNode } from './LoomNode.js';
 import { ShapeEdge } from './ShapeEdge.js';
 import { fitReadable } from './fitReadable.js';
 import { LabelLayer } from './labelLayer.js';
+import { moveDragged } from './moveDragged.js';
 
 const nodeTypes = { loom: LoomNode };
 const edgeTypes = { shape: ShapeEdge };
@@ -33,6 +36,18 @@ export const KIND_MIME = 'application/x-tensorloom-kind';
  * graphs keep every element in the DOM (tests and screen readers find them all).
  */
 const VIRTUALIZE_ABOVE = 200;
+/**
+ * Larger graphs start without the minimap: it draws every node and redraws on every
+ * frame of a drag, which alone cost dragging its 60 fps. A canvas button brings it back.
+ */
+const MINIMAP_UP_TO = 300;
+/**
+ * Below this zoom node and edge text is a few pixels high: the canvas draws nodes in
+ * less detail (no port names, parameters, shadows or shape labels), which keeps a
+ * zoomed-out view of hundreds of nodes fluid. The layout stays, so nothing moves.
+ */
+const DETAIL_ZOOM = 0.4;
+const zoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < DETAIL_ZOOM;
 /** Shape inference taking longer than this dims the edge labels until it answers. */
 const STALE_DIM_AFTER_MS = 300;
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
@@ -66,11 +81,18 @@ export function Canvas() {
   // Shapes are still being inferred for the last edit: shown on the label layer below, not
   // by changing every edge (which re-indexed a thousand edges twice per keystroke).
   const stale = useValidation((s) => s.pending);
+  const far = useFlowStore(zoomedOut);
+  const large = graph.nodes.length > MINIMAP_UP_TO;
+  // null: the default for the graph's size; a choice made with the button sticks.
+  const [minimapChoice, setMinimapChoice] = useState<boolean | null>(null);
+  const showMinimap = minimapChoice ?? !large;
   const mapper = useMemo(() => new FlowMapper(), []);
   const dragId = useRef(0);
   const root = useRef<HTMLDivElement>(null);
   const [labelLayer, setLabelLayer] = useState<HTMLElement | null>(null);
   useLayoutEffect(() => {
+    // Looked up again only when React Flow replaced it, not on every frame of a drag.
+    if (labelLayer?.isConnected) return;
     const el = root.current?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null;
     if (el !== labelLayer) setLabelLayer(el);
   });
@@ -113,7 +135,7 @@ export function Canvas() {
       }
       if (Object.keys(moved).length) {
         const n = Object.keys(moved).length;
-        app.doc.change(n === 1 ? 'Move node' : `Move ${n} nodes`, (g) => moveNodes(g, moved), { mergeKey: `drag-${dragId.current}` });
+        app.doc.change(n === 1 ? 'Move node' : `Move ${n} nodes`, (g) => moveDragged(g, moved), { mergeKey: `drag-${dragId.current}` });
       }
       if (sizes) app.view.setState({ measured: sizes });
       if (selection) app.view.setState({ selectedNodes: selection });
@@ -204,7 +226,14 @@ export function Canvas() {
   }, []);
 
   return (
-    <div className="canvas" data-testid="canvas" onDrop={onDrop} onDragOver={onDragOver} ref={root}>
+    <div
+      className={['canvas', far ? 'is-far' : '', dragging ? 'is-dragging' : ''].filter(Boolean).join(' ')}
+      data-testid="canvas"
+      data-detail={far ? 'low' : 'full'}
+      onDrop={onDrop}
+      onDragOver={onDragOver}
+      ref={root}
+    >
       <LabelLayer.Provider value={labelLayer}>
         <ReactFlow<LoomFlowNode, ShapeFlowEdge>
           nodes={nodes}
@@ -235,12 +264,39 @@ export function Canvas() {
           proOptions={PRO_OPTIONS}
         >
           <Background variant={BackgroundVariant.Dots} gap={22} size={1.6} />
-          <MiniMap pannable zoomable className="minimap" nodeClassName={minimapClass} nodeBorderRadius={6} />
+          {showMinimap && <MiniMap pannable zoomable className="minimap" nodeClassName={minimapClass} nodeBorderRadius={6} />}
           <Controls showInteractive={false} position="bottom-left">
             <ControlButton onClick={() => app.view.setState({ modal: { kind: 'add-node' } })} title="Add a node (/)" aria-label="Add a node">
               +
             </ControlButton>
+            <ControlButton
+              className={showMinimap ? 'minimap-toggle is-on' : 'minimap-toggle'}
+              onClick={() => setMinimapChoice(!showMinimap)}
+              title={
+                showMinimap
+                  ? 'Hide the minimap'
+                  : `Show the minimap${large ? ` (off for graphs of more than ${MINIMAP_UP_TO} nodes: it slows down dragging)` : ''}`
+              }
+              aria-label={showMinimap ? 'Hide the minimap' : 'Show the minimap'}
+              aria-pressed={showMinimap}
+              data-testid="minimap-toggle"
+            >
+              ▣
+            </ControlButton>
           </Controls>
+          {far && (
+            <Panel position="top-center" className="canvas-hint" data-testid="detail-hint">
+              Zoomed out: zoom in to see ports, parameters and shapes
+            </Panel>
+          )}
+          {large && minimapChoice === null && (
+            <Panel position="bottom-right" className="canvas-hint" data-testid="minimap-off">
+              Minimap off above {MINIMAP_UP_TO} nodes (it slows dragging)
+              <button className="link-button" onClick={() => setMinimapChoice(true)}>
+                Show
+              </button>
+            </Panel>
+          )}
         </ReactFlow>
       </LabelLayer.Provider>
       <ContextMenu />

@@ -16,6 +16,11 @@ export interface DocState {
   file: DocFile;
   /** Text as last saved or opened: the unsaved mark compares against it. */
   savedText: string;
+  /**
+   * The graph differs from the saved text (the unsaved mark). Kept up to date on every
+   * change, so views subscribe to this flag rather than to the whole graph.
+   */
+  dirty: boolean;
   /** Bumped on every change, so views can tell edits from re-renders. */
   revision: number;
   /** Which edits did it last: 'json' when the code view did, so it does not echo back. */
@@ -49,14 +54,69 @@ export interface DocStore {
   history: History;
 }
 
+// The key order graphToText (newGraph.ts) writes, so the comparison below skips exactly
+// the keys the saved text skips and sees the same key order.
+const GRAPH_KEYS = ['format', 'version', 'meta', 'dataset', 'nodes', 'edges', 'training'];
+const NODE_KEYS = ['id', 'type', 'label', 'params', 'position'];
+const EDGE_KEYS = ['id', 'source', 'sourcePort', 'target', 'targetPort'];
+
+type Json = Record<string, unknown>;
+
+function writtenKeys(v: Json, keys: string[]): string[] {
+  const out = keys.filter((k) => v[k] !== undefined);
+  for (const k of Object.keys(v)) if (!keys.includes(k) && v[k] !== undefined) out.push(k);
+  return out;
+}
+
+function sameObject(a: Json, b: Json, keys: string[], sameValue: (key: string, x: unknown, y: unknown) => boolean): boolean {
+  if (a === b) return true;
+  const ka = writtenKeys(a, keys);
+  const kb = writtenKeys(b, keys);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && (a[k] === b[k] || sameValue(k, a[k], b[k])));
+}
+
+const sameJson = (_key: string, x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+const sameList = (x: unknown, y: unknown, keys: string[]) =>
+  Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => sameObject(v as Json, y[i] as Json, keys, sameJson));
+
+/**
+ * `graphToText(a) === graphToText(b)`, without writing out a thousand nodes on every
+ * frame of a drag: edits share the nodes and edges they leave alone (immer), so only
+ * the parts whose identity differs are written out and compared.
+ */
+export function sameGraphText(a: Graph, b: Graph): boolean {
+  return sameObject(a as unknown as Json, b as unknown as Json, GRAPH_KEYS, (key, x, y) =>
+    key === 'nodes' ? sameList(x, y, NODE_KEYS) : key === 'edges' ? sameList(x, y, EDGE_KEYS) : sameJson(key, x, y),
+  );
+}
+
+/**
+ * A graph whose text is `savedText`, to compare edits against: `graph` itself when it
+ * is what was saved (it shares its parts with the edits that follow), else the parsed
+ * text. Null when no graph writes out as that text (say '' for restored work that was
+ * never saved): every graph is then unsaved.
+ */
+function savedGraphFor(graph: Graph, savedText: string, graphText = graphToText(graph)): Graph | null {
+  if (graphText === savedText) return graph;
+  try {
+    const parsed = JSON.parse(savedText) as Graph;
+    return graphToText(parsed) === savedText ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
 export const UNTITLED: DocFile = { path: null, name: 'Untitled' };
 
 export function createDocStore(initial: Graph = emptyGraph()): DocStore {
   const history = new History();
+  let saved: Graph | null = initial;
+  const dirtyFor = (graph: Graph) => saved === null || !sameGraphText(graph, saved);
   const store = createStore<DocState>()(() => ({
     graph: initial,
     file: UNTITLED,
     savedText: graphToText(initial),
+    dirty: false,
     revision: 0,
     lastSource: 'load',
     undoLabel: null,
@@ -64,7 +124,7 @@ export function createDocStore(initial: Graph = emptyGraph()): DocStore {
   }));
 
   const commit = (graph: Graph, source: string) =>
-    store.setState((s) => ({ graph, revision: s.revision + 1, lastSource: source, undoLabel: history.undoLabel, redoLabel: history.redoLabel }));
+    store.setState((s) => ({ graph, dirty: dirtyFor(graph), revision: s.revision + 1, lastSource: source, undoLabel: history.undoLabel, redoLabel: history.redoLabel }));
 
   const doc: DocStore = {
     store,
@@ -98,14 +158,19 @@ export function createDocStore(initial: Graph = emptyGraph()): DocStore {
       commit(r.state, 'history');
       return r.label;
     },
-    load(graph, file, savedText = graphToText(graph)) {
+    load(graph, file, savedText) {
+      const text = graphToText(graph);
+      savedText ??= text;
       history.clear();
-      store.setState((s) => ({ graph, file, savedText, revision: s.revision + 1, lastSource: 'load', undoLabel: null, redoLabel: null }));
+      saved = savedGraphFor(graph, savedText, text);
+      store.setState((s) => ({ graph, file, savedText, dirty: dirtyFor(graph), revision: s.revision + 1, lastSource: 'load', undoLabel: null, redoLabel: null }));
     },
     markSaved(file, text) {
-      store.setState({ file, savedText: text });
+      const { graph } = store.getState();
+      saved = savedGraphFor(graph, text);
+      store.setState({ file, savedText: text, dirty: dirtyFor(graph) });
     },
-    isDirty: () => graphToText(store.getState().graph) !== store.getState().savedText,
+    isDirty: () => store.getState().dirty,
   };
   return doc;
 }

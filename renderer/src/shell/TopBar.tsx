@@ -5,7 +5,9 @@ import { IS_MAC } from '../app/useShortcuts.js';
 
 function ActionButton({ id, children, className, testId }: { id: string; children?: React.ReactNode; className?: string; testId?: string }) {
   const app = useApp();
-  useDoc((s) => s.revision); // labels like "Undo Move node" follow the document
+  // Labels like "Undo Move node" follow the history, not every edit (each frame of a drag).
+  useDoc((s) => s.undoLabel);
+  useDoc((s) => s.redoLabel);
   useView((s) => s.selectedNodes);
   const action = actionById(id);
   const label = actionLabel(action, app);
@@ -26,9 +28,7 @@ function ActionButton({ id, children, className, testId }: { id: string; childre
 
 export function TopBar() {
   const file = useDoc((s) => s.file);
-  useDoc((s) => s.graph);
-  const app = useApp();
-  const dirty = app.doc.isDirty();
+  const dirty = useDoc((s) => s.dirty);
   const showCode = useView((s) => s.showCode);
   const showPalette = useView((s) => s.showPalette);
   return (

@@ -8,6 +8,7 @@ import { groupImageFolder, type ImageFolder } from './imageFolder.js';
 import { starterNetwork } from './starterNetwork.js';
 import { uploadCsv, uploadImages, type UploadProgress } from './upload.js';
 import './import.css';
+import { LabeledField } from '../shell/LabeledField.js';
 
 type Tab = 'csv' | 'images';
 type Task = 'classification' | 'regression';
@@ -72,10 +73,7 @@ function useApplyImport() {
 
 function SplitField({ value, onChange }: { value: number; onChange: (v: number) => void }) {
   return (
-    <div className="field">
-      <label className="field__label" htmlFor="import-split">
-        test split
-      </label>
+    <LabeledField id="import-split" label="test split">
       <div className="import-split">
         <input id="import-split" type="range" min={5} max={50} step={5} value={value} data-testid="import-split" onChange={(e) => onChange(Number(e.target.value))} />
         <span className="import-split__value" data-testid="import-split-value">
@@ -83,22 +81,19 @@ function SplitField({ value, onChange }: { value: number; onChange: (v: number) 
         </span>
       </div>
       <div className="field__doc">Share of the examples held out to measure accuracy; the rest trains.</div>
-    </div>
+    </LabeledField>
   );
 }
 
 function NameField({ value, onChange, suffix }: { value: string; onChange: (v: string) => void; suffix: string }) {
   return (
-    <div className="field">
-      <label className="field__label" htmlFor="import-name">
-        saved as
-      </label>
+    <LabeledField id="import-name" label="saved as">
       <div className="import-name">
         <span className="muted">data/</span>
         <input id="import-name" type="text" value={value} spellCheck={false} data-testid="import-name" onChange={(e) => onChange(e.target.value)} />
         <span className="muted">{suffix}</span>
       </div>
-    </div>
+    </LabeledField>
   );
 }
 
@@ -283,10 +278,7 @@ function CsvTab() {
               </table>
             </div>
             <div className="import-options">
-              <div className="field">
-                <label className="field__label" htmlFor="import-label">
-                  label column
-                </label>
+              <LabeledField id="import-label" label="label column">
                 <select id="import-label" value={labelIndex} data-testid="import-label" onChange={(e) => setLabel(Number(e.target.value))}>
                   {labelIndex < 0 && <option value={-1}>(choose)</option>}
                   {csv.columns.map((c, i) => (
@@ -300,17 +292,14 @@ function CsvTab() {
                   {features.total} feature{features.total === 1 ? '' : 's'}
                   {features.oneHot > 0 ? `, ${features.oneHot} of them one-hot from ${features.oneHotColumns.join(', ')}` : ''}
                 </div>
-              </div>
-              <div className="field">
-                <label className="field__label" htmlFor="import-task">
-                  task
-                </label>
+              </LabeledField>
+              <LabeledField id="import-task" label="task">
                 <select id="import-task" value={task} data-testid="import-task" onChange={(e) => setTask(e.target.value as Task)}>
                   <option value="classification">classification</option>
                   <option value="regression">regression</option>
                 </select>
                 <div className="field__doc">{task === 'classification' ? 'Predict a class' : 'Predict a number'}</div>
-              </div>
+              </LabeledField>
               <SplitField value={split} onChange={setSplit} />
               <NameField value={name} onChange={setName} suffix=".csv" />
             </div>
@@ -417,10 +406,7 @@ function ImagesTab() {
               ))}
             </ul>
             <div className="import-options">
-              <div className="field">
-                <label className="field__label" htmlFor="import-size">
-                  size
-                </label>
+              <LabeledField id="import-size" label="size">
                 <select id="import-size" value={size} data-testid="import-size" onChange={(e) => setSize(Number(e.target.value))}>
                   {SIZES.map((s) => (
                     <option key={s} value={s}>
@@ -431,11 +417,8 @@ function ImagesTab() {
                 <div className="field__doc">
                   Pictures are resized to a square · {formatBytes(memory)} in memory
                 </div>
-              </div>
-              <div className="field">
-                <label className="field__label" htmlFor="import-color">
-                  color
-                </label>
+              </LabeledField>
+              <LabeledField id="import-color" label="color">
                 <select id="import-color" value={color} data-testid="import-color" onChange={(e) => setColor(e.target.value as 'rgb' | 'grayscale')}>
                   <option value="rgb">RGB (3 channels)</option>
                   <option value="grayscale">grayscale (1 channel)</option>
@@ -443,7 +426,7 @@ function ImagesTab() {
                 <div className="field__doc">
                   x is [B, {size}, {size}, {channels}]
                 </div>
-              </div>
+              </LabeledField>
               <SplitField value={split} onChange={setSplit} />
               <NameField value={name} onChange={setName} suffix="/" />
             </div>

@@ -10,6 +10,7 @@ import { InspectionPanel } from '../inspection/InspectionPanel.js';
 import { select } from '../view/viewStore.js';
 import { ParamField } from './ParamField.js';
 import { createAfterPaint } from './afterPaint.js';
+import { LabeledField } from '../shell/LabeledField.js';
 
 /** The selected node's parameters as a form generated from its kind's param specs. */
 export function Inspector() {
@@ -119,10 +120,7 @@ function LabelField({ nodeId, label }: { nodeId: string; label: string | undefin
     if (!focused.current) setText(label ?? '');
   }, [label]);
   return (
-    <div className="field">
-      <label className="field__label" htmlFor="node-label">
-        label
-      </label>
+    <LabeledField id="node-label" label="label">
       <input
         id="node-label"
         type="text"
@@ -140,7 +138,7 @@ function LabelField({ nodeId, label }: { nodeId: string; label: string | undefin
           app.doc.seal();
         }}
       />
-    </div>
+    </LabeledField>
   );
 }
 
@@ -223,10 +221,7 @@ function GraphSummary() {
   const parameters = useValidation((s) => s.view?.parameters ?? null);
   return (
     <div className="inspector__empty">
-      <div className="field">
-        <label className="field__label" htmlFor="graph-title">
-          title
-        </label>
+      <LabeledField id="graph-title" label="title">
         <input
           id="graph-title"
           type="text"
@@ -244,11 +239,8 @@ function GraphSummary() {
           }
           onBlur={() => app.doc.seal()}
         />
-      </div>
-      <div className="field">
-        <label className="field__label" htmlFor="graph-description">
-          description
-        </label>
+      </LabeledField>
+      <LabeledField id="graph-description" label="description">
         <textarea
           id="graph-description"
           rows={3}
@@ -265,7 +257,7 @@ function GraphSummary() {
           }
           onBlur={() => app.doc.seal()}
         />
-      </div>
+      </LabeledField>
       <p className="muted">
         {graph.nodes.length} nodes · {graph.edges.length} edges{parameters !== null ? ` · ${parameters.toLocaleString()} parameters` : ''}
       </p>

@@ -13,6 +13,7 @@ import { MetricChart } from '../charts/MetricChart.js';
 import { BoundaryView, ConfusionView, DatasetPreviewView } from './DataViews.js';
 import { formatDuration } from './runState.js';
 import { select } from '../view/viewStore.js';
+import { LabeledField } from '../shell/LabeledField.js';
 
 const SPECS: Record<string, FieldSpec> = {
   learningRate: { kind: 'number', default: DEFAULT_TRAINING.optimizer.learningRate, min: 0, max: 10, exclusiveMin: true, doc: 'Step size of the optimizer' },
@@ -78,10 +79,7 @@ function DatasetSection() {
         <h3>Data</h3>
         <span className="summary-value">{dataset.name}</span>
       </summary>
-      <div className="field">
-        <label className="field__label" htmlFor="dataset-name">
-          dataset
-        </label>
+      <LabeledField id="dataset-name" label="dataset">
         <div className="dataset-row">
         <select
           id="dataset-name"
@@ -101,7 +99,7 @@ function DatasetSection() {
         </button>
         </div>
         {info && <div className="field__doc">{info.summary}</div>}
-      </div>
+      </LabeledField>
       {info &&
         Object.entries(info.params).map(([name, spec]) => (
           <ParamField
@@ -163,10 +161,7 @@ function SettingsSection() {
         </span>
       </summary>
       <div className="field-grid">
-        <div className="field">
-          <label className="field__label" htmlFor="optimizer">
-            optimizer
-          </label>
+        <LabeledField id="optimizer" label="optimizer">
           <select
             id="optimizer"
             value={opt.type}
@@ -177,7 +172,7 @@ function SettingsSection() {
             <option value="adamw">AdamW</option>
             <option value="sgd">SGD</option>
           </select>
-        </div>
+        </LabeledField>
         {field('learningRate', opt.learningRate, (t, v) => void (t.optimizer.learningRate = (v as number) ?? SPECS.learningRate.default), 'train-lr')}
         {opt.type === 'sgd' && field('momentum', opt.momentum, (t, v) => void (v === undefined ? delete t.optimizer.momentum : (t.optimizer.momentum = v as number)))}
         {opt.type === 'adamw' && field('weightDecay', opt.weightDecay, (t, v) => void (v === undefined ? delete t.optimizer.weightDecay : (t.optimizer.weightDecay = v as number)))}
@@ -197,15 +192,12 @@ function SettingsSection() {
         </label>
       </div>
       {training.sam && field('rho', training.sam.rho, (t, v) => void (t.sam = { rho: (v as number) ?? 0.05 }))}
-      <div className="field">
-        <label className="field__label" htmlFor="method">
-          method
-        </label>
+      <LabeledField id="method" label="method">
         <select id="method" value={training.method ?? 'backprop'} onChange={(e) => edit('Set training method', 'method', (t) => void (e.target.value === 'backprop' ? delete t.method : (t.method = 'forward-forward')))}>
           <option value="backprop">Backpropagation</option>
           <option value="forward-forward">Forward-Forward</option>
         </select>
-      </div>
+      </LabeledField>
     </details>
   );
 }

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Graph } from '../engine/graph/schema.js';
 import { largeGraph } from './largeGraph.js';
+import { spiralsGraph } from '../test/helpers/graphs.js';
 import { describeMachine, openBenchSession, openWorkspaceFile } from './browserSession.js';
 import { measureCharts, measureDrag, measureFirstStep, measureTyping, median, percentile } from './browserWorkloads.js';
 
@@ -29,28 +30,8 @@ export interface EditorBenchOptions {
   log?(line: string): void;
 }
 
-/** The spiral classifier of the walkthrough (test/e2e/app.test.ts), on the spirals dataset. */
-const spirals: Graph = {
-  format: 'tensorloom.graph',
-  version: 1,
-  meta: { title: 'Spirals' },
-  dataset: { name: 'spirals' },
-  nodes: [
-    { id: 'input1', type: 'Input', position: { x: 0, y: 0 } },
-    { id: 'linear1', type: 'Linear', params: { units: 64 }, position: { x: 220, y: 0 } },
-    { id: 'relu1', type: 'ReLU', position: { x: 440, y: 0 } },
-    { id: 'linear2', type: 'Linear', params: { units: 2 }, position: { x: 660, y: 0 } },
-    { id: 'crossentropy1', type: 'CrossEntropy', position: { x: 880, y: 40 } },
-  ],
-  edges: [
-    { source: 'input1', sourcePort: 'x', target: 'linear1' },
-    { source: 'linear1', target: 'relu1' },
-    { source: 'relu1', target: 'linear2' },
-    { source: 'linear2', target: 'crossentropy1', targetPort: 'logits' },
-    { source: 'input1', sourcePort: 'y', target: 'crossentropy1', targetPort: 'labels' },
-  ],
-  training: { optimizer: { type: 'adam', learningRate: 0.01 }, batchSize: 64, epochs: 20, seed: 1 },
-};
+/** The spiral classifier the tests train (test/helpers/graphs.ts), two hidden layers of 32. */
+const spirals: Graph = spiralsGraph({ meta: { title: 'Spirals' } });
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 

@@ -62,12 +62,16 @@ export function addNodeOfType(app: AppServices, type: string, at?: Position): st
   return id;
 }
 
-function offsetFromCenter(app: AppServices): Position {
-  const c = app.canvasCenter();
+/** The canvas areas the placed nodes cover (their measured size, or a typical node's before the first render). */
+export function occupiedAreas(app: AppServices): { x: number; y: number; width: number; height: number }[] {
   const measured = app.view.getState().measured;
-  const taken = app.doc
+  return app.doc
     .get()
     .graph.nodes.filter((n) => n.position)
     .map((n) => ({ x: n.position!.x, y: n.position!.y, width: measured[n.id]?.width ?? 170, height: measured[n.id]?.height ?? 90 }));
-  return freeSpot(taken, { x: Math.round(c.x - 85), y: Math.round(c.y - 45) });
+}
+
+function offsetFromCenter(app: AppServices): Position {
+  const c = app.canvasCenter();
+  return freeSpot(occupiedAreas(app), { x: Math.round(c.x - 85), y: Math.round(c.y - 45) });
 }

@@ -1,6 +1,6 @@
 import type { Graph } from '../../../engine/graph/schema.js';
 import { decodeShareStringAsync, ShareError } from '../../../engine/export/shareBrowser.js';
-import { copySelection, deleteSelection, pasteClipboard } from '../actions/editCommands.js';
+import { copySelection, deleteSelection, occupiedAreas, pasteClipboard } from '../actions/editCommands.js';
 import type { AppServices } from '../app/services.js';
 import { isTextTarget } from '../app/textTarget.js';
 import { freeSpot } from '../canvas/freeSpot.js';
@@ -113,12 +113,7 @@ function pasteNodes(app: AppServices, clip: GraphClip, note = ''): void {
   if (own && sameJson(own, clip)) return pasteClipboard(app);
   const bounds = clipBounds(clip);
   const c = app.canvasCenter();
-  const measured = app.view.getState().measured;
-  const taken = app.doc
-    .get()
-    .graph.nodes.filter((n) => n.position)
-    .map((n) => ({ x: n.position!.x, y: n.position!.y, width: measured[n.id]?.width ?? 170, height: measured[n.id]?.height ?? 90 }));
-  const spot = freeSpot(taken, { x: Math.round(c.x - bounds.width / 2), y: Math.round(c.y - bounds.height / 2) }, { width: bounds.width, height: bounds.height });
+  const spot = freeSpot(occupiedAreas(app), { x: Math.round(c.x - bounds.width / 2), y: Math.round(c.y - bounds.height / 2) }, { width: bounds.width, height: bounds.height });
   const label = clip.nodes.length === 1 ? 'Paste node' : `Paste ${clip.nodes.length} nodes`;
   const ids = app.doc.change(label, (g) => pasteClip(g, clip, { x: spot.x - bounds.x, y: spot.y - bounds.y }));
   select(app.view, ids);

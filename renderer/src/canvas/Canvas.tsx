@@ -16,7 +16,7 @@ import {
 } from '@xyflow/react';
 import { useApp, useDoc, useEngineState, useValidation, useView } from '../app/context.js';
 import { addNodeOfType } from '../actions/editCommands.js';
-import { connect, type Position } from '../doc/graphEdits.js';
+import { connect, moveNodes, type Position } from '../doc/graphEdits.js';
 import { EMPTY_VIEW } from '../validation/validationStore.js';
 import { select } from '../view/viewStore.js';
 import { ContextMenu } from './ContextMenu.js';
@@ -25,7 +25,6 @@ import { groupSlug, LoomNode } from './LoomNode.js';
 import { ShapeEdge } from './ShapeEdge.js';
 import { fitReadable } from './fitReadable.js';
 import { LabelLayer } from './labelLayer.js';
-import { moveDragged } from './moveDragged.js';
 
 const nodeTypes = { loom: LoomNode };
 const edgeTypes = { shape: ShapeEdge };
@@ -135,7 +134,7 @@ export function Canvas() {
       }
       if (Object.keys(moved).length) {
         const n = Object.keys(moved).length;
-        app.doc.change(n === 1 ? 'Move node' : `Move ${n} nodes`, (g) => moveDragged(g, moved), { mergeKey: `drag-${dragId.current}` });
+        app.doc.change(n === 1 ? 'Move node' : `Move ${n} nodes`, (g) => moveNodes(g, moved), { mergeKey: `drag-${dragId.current}` });
       }
       if (sizes) app.view.setState({ measured: sizes });
       if (selection) app.view.setState({ selectedNodes: selection });

@@ -2,7 +2,7 @@ import { produceWithPatches, type Draft } from 'immer';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Graph } from '../../../engine/graph/schema.js';
 import { History } from './history.js';
-import { emptyGraph, graphToText } from './newGraph.js';
+import { EDGE_KEYS, emptyGraph, GRAPH_KEYS, graphToText, NODE_KEYS, writtenKeys } from './newGraph.js';
 import { reconcile } from './graphEdits.js';
 
 /** Where the open document lives: a path in the workspace (browser) or on disk (Electron). */
@@ -54,30 +54,20 @@ export interface DocStore {
   history: History;
 }
 
-// The key order graphToText (newGraph.ts) writes, so the comparison below skips exactly
-// the keys the saved text skips and sees the same key order.
-const GRAPH_KEYS = ['format', 'version', 'meta', 'dataset', 'nodes', 'edges', 'training'];
-const NODE_KEYS = ['id', 'type', 'label', 'params', 'position'];
-const EDGE_KEYS = ['id', 'source', 'sourcePort', 'target', 'targetPort'];
-
 type Json = Record<string, unknown>;
 
-function writtenKeys(v: Json, keys: string[]): string[] {
-  const out = keys.filter((k) => v[k] !== undefined);
-  for (const k of Object.keys(v)) if (!keys.includes(k) && v[k] !== undefined) out.push(k);
-  return out;
-}
-
-function sameObject(a: Json, b: Json, keys: string[], sameValue: (key: string, x: unknown, y: unknown) => boolean): boolean {
+// Keys in graphToText's order (newGraph.ts), skipping the ones it skips: two objects
+// compare equal here exactly when they write out as the same text.
+function sameObject(a: Json, b: Json, keys: readonly string[], sameValue: (key: string, x: unknown, y: unknown) => boolean): boolean {
   if (a === b) return true;
   const ka = writtenKeys(a, keys);
   const kb = writtenKeys(b, keys);
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && (a[k] === b[k] || sameValue(k, a[k], b[k])));
 }
 
-const sameJson = (_key: string, x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
-const sameList = (x: unknown, y: unknown, keys: string[]) =>
-  Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => sameObject(v as Json, y[i] as Json, keys, sameJson));
+const sameText = (_key: string, x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+const sameList = (x: unknown, y: unknown, keys: readonly string[]) =>
+  Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => sameObject(v as Json, y[i] as Json, keys, sameText));
 
 /**
  * `graphToText(a) === graphToText(b)`, without writing out a thousand nodes on every
@@ -86,7 +76,7 @@ const sameList = (x: unknown, y: unknown, keys: string[]) =>
  */
 export function sameGraphText(a: Graph, b: Graph): boolean {
   return sameObject(a as unknown as Json, b as unknown as Json, GRAPH_KEYS, (key, x, y) =>
-    key === 'nodes' ? sameList(x, y, NODE_KEYS) : key === 'edges' ? sameList(x, y, EDGE_KEYS) : sameJson(key, x, y),
+    key === 'nodes' ? sameList(x, y, NODE_KEYS) : key === 'edges' ? sameList(x, y, EDGE_KEYS) : sameText(key, x, y),
   );
 }
 

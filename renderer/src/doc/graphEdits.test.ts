@@ -82,9 +82,33 @@ describe('graph edits', () => {
     expect(g.edges.at(-1)).toEqual({ source: 'linear1', target: 'relu1' });
   });
 
-  it('moves nodes to rounded positions', () => {
-    const g = edit(spiralGraph(), (d) => moveNodes(d, { a1: { x: 1.6, y: -3.2 } }));
-    expect(g.nodes[2].position).toEqual({ x: 2, y: -3 });
+  it('moves nodes to whole pixels, leaving the others as they were', () => {
+    const g0 = spiralGraph();
+    const g = edit(g0, (d) => moveNodes(d, { a1: { x: 410.6, y: 19.2 }, loss: { x: -3.4, y: 7.5 } }));
+    expect(g.nodes.find((n) => n.id === 'a1')?.position).toEqual({ x: 411, y: 19 });
+    expect(g.nodes.find((n) => n.id === 'loss')?.position).toEqual({ x: -3, y: 8 });
+    // Untouched nodes keep their identity: the canvas and the unsaved mark skip them.
+    expect(g.nodes.filter((n, i) => n === g0.nodes[i]).map((n) => n.id)).toEqual(['in', 'h1', 'out']);
+  });
+
+  it('ignores ids that are not in the graph', () => {
+    const g = spiralGraph();
+    expect(edit(g, (d) => moveNodes(d, { gone: { x: 1, y: 1 } }))).toBe(g);
+  });
+
+  it('moves the right nodes after the same edit added or removed some', () => {
+    const added = edit(spiralGraph(), (d) => {
+      addNode(d, 'ReLU', { x: 0, y: 0 }, 'r9');
+      moveNodes(d, { r9: { x: 5, y: 6 }, h1: { x: 7, y: 8 } });
+    });
+    expect(added.nodes.find((n) => n.id === 'r9')?.position).toEqual({ x: 5, y: 6 });
+    expect(added.nodes.find((n) => n.id === 'h1')?.position).toEqual({ x: 7, y: 8 });
+    const g0 = spiralGraph();
+    const removed = edit(g0, (d) => {
+      removeNodes(d, ['h1']);
+      moveNodes(d, { out: { x: 1, y: 2 } });
+    });
+    expect(removed.nodes.map((n) => [n.id, n.position])).toEqual(g0.nodes.filter((n) => n.id !== 'h1').map((n) => [n.id, n.id === 'out' ? { x: 1, y: 2 } : n.position]));
   });
 });
 

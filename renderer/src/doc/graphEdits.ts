@@ -1,4 +1,4 @@
-import type { Draft } from 'immer';
+import { isDraft, original, type Draft } from 'immer';
 import type { NodeKindInfo } from '../../../engine/protocol/messages.js';
 import type { ParamValue } from '../../../engine/nodes/params.js';
 import type { DatasetRef, Graph, GraphEdge, GraphNode, TrainingConfig } from '../../../engine/graph/schema.js';
@@ -78,7 +78,25 @@ export function connect(g: Draft<Graph>, c: Connection, kinds: KindLookup): bool
   return true;
 }
 
+/**
+ * Moves nodes to whole pixels. Called on every frame of a drag, so it finds them in the
+ * draft's original (plain objects) and touches only their drafts: reading every node of
+ * the draft makes immer wrap and then finalize all thousand nodes of a large graph. When
+ * this recipe already changed the node list, or an id is not found there, it walks the draft.
+ */
 export function moveNodes(g: Draft<Graph>, positions: Record<string, Position>): void {
+  const base = isDraft(g.nodes) ? original(g.nodes) : undefined;
+  if (base && base.length === g.nodes.length) {
+    let moved = 0;
+    base.forEach((node, i) => {
+      const p = positions[node.id];
+      if (p && g.nodes[i].id === node.id) {
+        g.nodes[i].position = roundPosition(p);
+        moved++;
+      }
+    });
+    if (moved === Object.keys(positions).length) return;
+  }
   for (const node of g.nodes) {
     const p = positions[node.id];
     if (p) node.position = roundPosition(p);

@@ -15,15 +15,23 @@ export function emptyGraph(): Graph {
 
 // Key order of the file format (as the schema declares it), so a file reads the same
 // whichever order the edits happened in, and saving what was opened changes nothing.
-const GRAPH_KEYS = ['format', 'version', 'meta', 'dataset', 'nodes', 'edges', 'training'];
-const NODE_KEYS = ['id', 'type', 'label', 'params', 'position'];
-const EDGE_KEYS = ['id', 'source', 'sourcePort', 'target', 'targetPort'];
+// The doc store's unsaved mark compares graphs in this same order (docStore.ts).
+export const GRAPH_KEYS: readonly string[] = ['format', 'version', 'meta', 'dataset', 'nodes', 'edges', 'training'];
+export const NODE_KEYS: readonly string[] = ['id', 'type', 'label', 'params', 'position'];
+export const EDGE_KEYS: readonly string[] = ['id', 'source', 'sourcePort', 'target', 'targetPort'];
 
-function ordered<T extends object>(value: T, keys: string[]): T {
+/** The keys `value` writes out, in order: the listed ones first, then any others as they come. */
+export function writtenKeys(value: object, keys: readonly string[]): string[] {
+  const v = value as Record<string, unknown>;
+  const out = keys.filter((k) => v[k] !== undefined);
+  for (const k of Object.keys(v)) if (!keys.includes(k) && v[k] !== undefined) out.push(k);
+  return out;
+}
+
+function ordered<T extends object>(value: T, keys: readonly string[]): T {
   const out: Record<string, unknown> = {};
   const v = value as Record<string, unknown>;
-  for (const k of keys) if (v[k] !== undefined) out[k] = v[k];
-  for (const k of Object.keys(v)) if (!keys.includes(k) && v[k] !== undefined) out[k] = v[k];
+  for (const k of writtenKeys(v, keys)) out[k] = v[k];
   return out as T;
 }
 

@@ -73,17 +73,3 @@ describe('validation', () => {
     expect(v.store.getState().error).toBe('Checking the graph is not available from this engine yet.');
   });
 });
-
-describe('graph keys', () => {
-  it('tells which edits matter to validation and which to trained weights', async () => {
-    const { semanticKey, modelKey } = await import('./semanticKey.js');
-    const g = spiralGraph();
-    const moved = produce(g, (d) => moveNodes(d, { h1: { x: 1, y: 1 } }));
-    const longer = produce(g, (d) => void (d.training = { optimizer: { type: 'sgd', learningRate: 0.1 }, batchSize: 8, epochs: 99 }));
-    const wider = produce(g, (d) => void (d.nodes[1].params = { units: 8 }));
-    expect(semanticKey(moved)).toBe(semanticKey(g));
-    expect(semanticKey(longer)).not.toBe(semanticKey(g));
-    expect(modelKey(longer)).toBe(modelKey(g));
-    expect(modelKey(wider)).not.toBe(modelKey(g));
-  });
-});

@@ -6,7 +6,7 @@ import type { TensorType } from '../../../engine/shapes/types.js';
 import type { EngineClient } from '../../../engine/protocol/client.js';
 import { edgeKey } from '../doc/ids.js';
 import { describeFailure } from '../engine/errors.js';
-import { semanticKey } from './semanticKey.js';
+import { createSemanticKey } from './semanticKey.js';
 
 /** Validation results indexed the way the canvas asks for them. */
 export interface ValidationView {
@@ -86,9 +86,10 @@ export function createValidation(client: () => EngineClient, delayMs = 100): Val
   let sent = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastKey: string | null = null;
+  const keyOf = createSemanticKey(); // the graphs of a drag are not written out again
 
   const run = async (graph: Graph) => {
-    const key = semanticKey(graph);
+    const key = keyOf(graph);
     if (key === lastKey && store.getState().error === null) return;
     lastKey = key;
     const ticket = ++sent;

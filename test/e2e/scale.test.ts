@@ -1,0 +1,106 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Graph } from '../../engine/graph/schema.js';
+import { largeGraph } from '../../bench/largeGraph.js';
+import { closeApp, openApp, poll, screenshot, type OpenApp } from './harness.js';
+
+/**
+ * The canvas on a 1,000-node graph, in Debian's Chromium: the minimap starts off (and
+ * says why), and zoomed out the nodes lose their small text until one zooms back in.
+ * The tests run in order: a small graph first, as the minimap choice made later sticks.
+ */
+let app: OpenApp;
+let page: Page;
+const large = largeGraph(1000);
+const small = largeGraph(12);
+
+beforeAll(async () => {
+  app = await openApp();
+  page = app.page;
+  const files: Record<string, Graph> = { 'large.loom.json': large, 'small.loom.json': small };
+  for (const [name, graph] of Object.entries(files)) writeFileSync(join(app.served.workspace, name), `${JSON.stringify(graph, null, 2)}\n`);
+}, 120_000);
+
+afterAll(() => closeApp(app));
+
+async function open(name: string, nodes: number): Promise<void> {
+  await page.getByTestId('action-file.open').click();
+  await page.getByTestId(`file-${name}`).click();
+  await poll(() => page.getByTestId('file-name').textContent()).toBe(name);
+  await poll(() => page.evaluate(() => (window as any).tensorloom_app.doc.get().graph.nodes.length)).toBe(nodes); // eslint-disable-line @typescript-eslint/no-explicit-any
+  await page.getByTestId('node-in').waitFor();
+}
+
+const minimaps = () => page.locator('.react-flow__minimap').count();
+const toggle = () => page.getByTestId('minimap-toggle');
+const detail = () => page.getByTestId('canvas').getAttribute('data-detail');
+const zoom = () => page.evaluate(() => (window as any).tensorloom_app.flow.current.getZoom() as number); // eslint-disable-line @typescript-eslint/no-explicit-any
+// The Input node's ports are named x and y: port names it shows or not.
+const inputPortNames = () => page.getByTestId('node-in').locator('.port__name');
+
+/** Clicks a zoom button of the canvas controls until the canvas shows the wanted detail. */
+async function zoomUntil(button: 'zoomin' | 'zoomout', wanted: 'low' | 'full'): Promise<void> {
+  for (let i = 0; i < 12 && (await detail()) !== wanted; i++) {
+    await page.locator(`.react-flow__controls-${button}`).click();
+    await page.waitForTimeout(150);
+  }
+  await poll(detail).toBe(wanted);
+}
+
+describe('the canvas on a large graph', () => {
+  it('shows the minimap and no note on a small graph', async () => {
+    await open('small.loom.json', small.nodes.length);
+    await poll(minimaps).toBe(1);
+    expect(await toggle().getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('minimap-off').count()).toBe(0);
+    expect(await page.getByTestId('detail-hint').count()).toBe(0);
+    expect(await detail()).toBe('full');
+  });
+
+  it('turns the minimap off above 300 nodes and says so; the toggle shows it and hides it again', async () => {
+    await open('large.loom.json', large.nodes.length);
+    await poll(minimaps).toBe(0);
+    const note = page.getByTestId('minimap-off');
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/^Minimap off above 300 nodes \(it slows dragging\)\s*Show$/);
+    expect(await toggle().getAttribute('aria-pressed')).toBe('false');
+    expect(await toggle().getAttribute('title')).toContain('off for graphs of more than 300 nodes');
+
+    await toggle().click();
+    await poll(minimaps).toBe(1);
+    expect(await toggle().getAttribute('aria-pressed')).toBe('true');
+    expect(await note.count()).toBe(0); // chosen: nothing left to explain
+
+    await toggle().click();
+    await poll(minimaps).toBe(0);
+    expect(await toggle().getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('hides port names below zoom 0.4 with a note, and shows them again when zoomed back in', async () => {
+    expect(await detail()).toBe('full');
+    expect(await inputPortNames().allTextContents()).toEqual(['x', 'y']);
+    await poll(() => inputPortNames().first().isVisible()).toBe(true);
+    const hint = page.getByTestId('detail-hint');
+    expect(await hint.count()).toBe(0);
+
+    await zoomUntil('zoomout', 'low');
+    expect(await zoom()).toBeLessThan(0.4);
+    await hint.waitFor();
+    expect(await hint.textContent()).toBe('Zoomed out: zoom in to see ports, parameters and shapes');
+    await poll(() => inputPortNames().first().isVisible()).toBe(false);
+    expect(await inputPortNames().last().isVisible()).toBe(false);
+    // More of the graph is on screen than at the readable zoom, all in less detail.
+    expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(100);
+    await page.waitForTimeout(300); // let the last frame paint before the picture
+    await screenshot(page, 'large-graph-zoomed-out');
+
+    await zoomUntil('zoomin', 'full');
+    expect(await zoom()).toBeGreaterThanOrEqual(0.4);
+    await poll(() => hint.count()).toBe(0);
+    await poll(() => inputPortNames().first().isVisible()).toBe(true);
+    expect(await inputPortNames().last().isVisible()).toBe(true);
+    expect(app.pageErrors).toEqual([]);
+  });
+});

@@ -12,7 +12,9 @@ const sources: Record<string, string> = { ...rendererSources, ...engineSources }
 /** Engine modules the renderer may import directly (types or values). */
 const ALLOWED_ENGINE = [/^\/engine\/protocol\/[^/]+\.ts$/, /^\/engine\/graph\/schema\.ts$/, /^\/engine\/graph\/problems\.ts$/, /^\/engine\/nodes\/params\.ts$/, /^\/engine\/shapes\/types\.ts$/, /^\/engine\/train\/events\.ts$/,
   // The share format and its browser codec (CompressionStream): pure, shared with the CLI.
-  /^\/engine\/export\/share(Format|Browser)\.ts$/];
+  /^\/engine\/export\/share(Format|Browser)\.ts$/,
+  // The CSV delimiter rule, so the import preview splits lines as the engine will.
+  /^\/engine\/data\/csv\/delimiter\.ts$/];
 
 interface ImportRef {
   specifier: string;

@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { closestName } from '../../util/closest.js';
+import { guessDelimiter } from './delimiter.js';
 
 /** The delimiter param's options; 'auto' picks the most frequent candidate in the first line. */
 export const DELIMITERS = ['auto', ',', ';', 'tab', '|', 'space'] as const;
@@ -56,18 +57,7 @@ export function stripBom(text: string): string {
 /** The delimiter to use: the one asked for, or the most frequent candidate outside quotes in the first line. */
 export function chooseDelimiter(asked: string, firstLine: string): string {
   if (asked !== 'auto') return DELIMITER_CHARS[asked] ?? ',';
-  const counts = new Map<string, number>();
-  let quoted = false;
-  for (const ch of firstLine) {
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === ',' || ch === ';' || ch === '\t' || ch === '|')) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  }
-  let best = ',';
-  let bestCount = 0;
-  for (const [ch, n] of counts) {
-    if (n > bestCount) [best, bestCount] = [ch, n];
-  }
-  return best;
+  return guessDelimiter(firstLine);
 }
 
 /**

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { guessDelimiter } from '../../../engine/data/csv/delimiter.js';
 
 export type ColumnType = 'number' | 'category' | 'text';
 /** 'onehot': a feature column of categories, one 0/1 feature per distinct value (the csv dataset's `categorical`). */
@@ -102,19 +103,6 @@ function inspectColumn(name: string, cells: string[], lines: number[]): CsvColum
   return { name, type, distinct: distinct.size, missing, firstMissingLine, integer: numeric && integer };
 }
 
-/** The engine's rule: the most frequent of , ; tab | outside quotes in the first line. */
-function guessDelimiter(firstLine: string): string {
-  const counts = new Map<string, number>();
-  let quoted = false;
-  for (const ch of firstLine) {
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === ',' || ch === ';' || ch === '\t' || ch === '|')) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  }
-  let best = ',';
-  let bestCount = 0;
-  for (const [ch, n] of counts) if (n > bestCount) [best, bestCount] = [ch, n];
-  return best;
-}
 
 /** The 1-based line each parsed row starts on (rows may span lines inside quotes). */
 function lineNumbers(rows: string[][]): number[] {

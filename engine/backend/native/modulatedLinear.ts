@@ -7,9 +7,7 @@ export function modulatedLinearKernels(ctx: NativeContext): KernelConfig[] {
   const { addon } = ctx;
   return [
     nativeKernel<{ x: TensorInfo; modulation: TensorInfo; weight: TensorInfo; bias: TensorInfo }>(MODULATED_LINEAR, (backend, inputs) => {
-      const [batch, functions, tokens, inDim] = inputs.x.shape;
-      const outDim = inputs.weight.shape[1];
-      const rows = batch * functions * tokens;
+      const { batch, functions, tokens, inDim, outDim, rows } = sizesOf(inputs.x, inputs.weight);
       const out = allocFloat32(backend, rows * outDim);
       const scratch = allocFloat32(backend, rows * inDim);
       addon.modulatedLinear(
@@ -20,9 +18,7 @@ export function modulatedLinearKernels(ctx: NativeContext): KernelConfig[] {
       return output(backend, [batch, functions, tokens, outDim], out);
     }),
     nativeKernel<{ dy: TensorInfo; x: TensorInfo; modulation: TensorInfo; weight: TensorInfo }>(MODULATED_LINEAR_GRAD, (backend, inputs) => {
-      const [batch, functions, tokens, inDim] = inputs.x.shape;
-      const outDim = inputs.weight.shape[1];
-      const rows = batch * functions * tokens;
+      const { functions, tokens, inDim, outDim, rows } = sizesOf(inputs.x, inputs.weight);
       const dx = allocFloat32(backend, rows * inDim);
       const dm = allocFloat32(backend, functions * inDim);
       const dw = allocFloat32(backend, inDim * outDim);
@@ -36,6 +32,12 @@ export function modulatedLinearKernels(ctx: NativeContext): KernelConfig[] {
       return [output(backend, inputs.x.shape, dx), output(backend, inputs.modulation.shape, dm), output(backend, inputs.weight.shape, dw), output(backend, [outDim], db)];
     }),
   ];
+}
+
+/** x [B, U, T, in] and W [in, out]: the product runs on B·U·T rows. */
+function sizesOf(x: TensorInfo, weight: TensorInfo) {
+  const [batch, functions, tokens, inDim] = x.shape;
+  return { batch, functions, tokens, inDim, outDim: weight.shape[1], rows: batch * functions * tokens };
 }
 
 /** Returns a kernel's scratch array to the pool. */

@@ -103,8 +103,21 @@ static napi_value GroupedGemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// reluGradInPlace(grad, activations): grad ⊙ relu'(pre), from the ReLU's outputs: kept where
+// the activation is positive, 0 elsewhere, NaN where the activation is NaN.
+static napi_value ReluGradInPlace(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t gn, hn;
+  float* grad = a.f32(0, &gn);
+  const float* h = a.f32(1, &hn);
+  TL_CHECK(env, grad && h && hn >= gn, "reluGradInPlace expects Float32Arrays grad and activations of one length");
+  for (size_t i = 0; i < gn; i++) grad[i] = h[i] > 0.f ? grad[i] : (h[i] != h[i] ? h[i] : 0.f);
+  return nullptr;
+}
+
 void defineGrouped(napi_env env, napi_value exports) {
   defineFunction(env, exports, "groupedGemm", GroupedGemm);
+  defineFunction(env, exports, "reluGradInPlace", ReluGradInPlace);
 }
 
 }  // namespace tl

@@ -381,26 +381,28 @@ describe.skipIf(!built)('fused optimizer arithmetic on native', () => {
     { type: 'adamw' as const, learningRate: 0.01, weightDecay: 0.05 },
   ];
 
-  it.each(cases)('Adam in one pass follows the optimizer ($type, wd $weightDecay) over five steps', async (config) => {
+  // The last case is big enough (600,000 values) to be updated by two threads.
+  const shapes: [(typeof cases)[number], [number, number]][] = [...cases.map((c) => [c, [40, 7]] as [(typeof cases)[number], [number, number]]), [cases[2], [1000, 600]]];
+  it.each(shapes)('Adam in one pass follows the optimizer (%o) over five steps, shape %j', async (config, shape) => {
     const steps = 5;
-    const init = Array.from(rnd([40, 7], 40).dataSync());
-    const grads = Array.from({ length: steps }, (_, i) => Array.from(rnd([40, 7], 41 + i).dataSync()));
+    const init = Array.from(rnd(shape, 40).dataSync());
+    const grads = Array.from({ length: steps }, (_, i) => Array.from(rnd(shape, 41 + i).dataSync()));
     // Reference: the optimizer's tensor ops on cpu.
     await tf.setBackend('cpu');
-    const ref = tf.variable(tf.tensor2d(init, [40, 7]));
+    const ref = tf.variable(tf.tensor2d(init, shape));
     const opt = createOptimizer(config);
-    for (const g of grads) tf.tidy(() => opt.applyGradients(new Map([['w', ref]]), { w: tf.tensor2d(g, [40, 7]) }));
+    for (const g of grads) tf.tidy(() => opt.applyGradients(new Map([['w', ref]]), { w: tf.tensor2d(g, shape) }));
     const expected = Array.from(ref.dataSync());
     // Fused, with a clone of the weights taken midway that must keep its values.
     await tf.setBackend(NATIVE_BACKEND);
-    const w = tf.variable(tf.tensor2d(init, [40, 7]));
-    const m = tf.variable(tf.zeros([40, 7]), false);
-    const v = tf.variable(tf.zeros([40, 7]), false);
+    const w = tf.variable(tf.tensor2d(init, shape));
+    const m = tf.variable(tf.zeros(shape), false);
+    const v = tf.variable(tf.zeros(shape), false);
     let kept: { clone: tf.Tensor; values: number[] } | null = null;
     grads.forEach((g, i) => {
       if (i === 3) kept = { clone: tf.clone(w), values: Array.from(w.dataSync()) };
       const hyper = { learningRate: config.learningRate, beta1: config.beta1 ?? 0.9, beta2: 0.999, eps: config.eps ?? 1e-8, weightDecay: config.weightDecay ?? 0, decoupled: config.type === 'adamw', step: i + 1 };
-      expect(tf.tidy(() => fusedAdamUpdate(w, tf.tensor2d(g, [40, 7]), m, v, hyper))).toBe(true);
+      expect(tf.tidy(() => fusedAdamUpdate(w, tf.tensor2d(g, shape), m, v, hyper))).toBe(true);
     });
     expect(worst(w.dataSync(), expected, 1e-6)).toBeLessThanOrEqual(1);
     expect(Array.from(kept!.clone.dataSync())).toEqual(kept!.values);
@@ -424,6 +426,13 @@ describe.skipIf(!built)('fused optimizer arithmetic on native', () => {
     expect(fusedGlobalNorm([a, tf.tensor1d([1, NaN])])).toBeNaN();
     expect(fusedGlobalNorm([tf.tensor1d([Infinity])])).toBe(Infinity);
     expect(fusedGlobalNorm([tf.tensor1d([3e38, 3e38])])).toBeCloseTo(Math.SQRT2 * 3e38, -33);
+    // Big enough (600,000 values) to be summed by two threads; a NaN in the upper half still shows.
+    const big = rnd([1000, 600], 52);
+    const bigNorm = Math.sqrt(big.dataSync().reduce((s, x) => s + x * x, 0));
+    expect(fusedGlobalNorm([big])! / bigNorm).toBeCloseTo(1, 6);
+    const values = big.dataSync().slice();
+    values[599_999] = NaN;
+    expect(fusedGlobalNorm([tf.tensor1d(values)])).toBeNaN();
   });
 });
 

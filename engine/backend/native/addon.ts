@@ -60,6 +60,8 @@ export interface NativeAddon {
    * mode 0: c[rows_g] = a[rows_g]·b[g] (+ bias[g], act); 1: c[rows_g] = a[rows_g]·b[g]ᵀ; 2: c[g] = a[rows_g]ᵀ·b[rows_g].
    */
   groupedGemm(a: Float32Array, b: Float32Array, c: Float32Array, sizes: Int32Array, mode: 0 | 1 | 2, k: number, n: number, bias: Float32Array | null, activation: number, alpha: number): void;
+  /** grad ⊙ relu'(pre), given the ReLU's outputs (NaN kept). */
+  reluGradInPlace(grad: Float32Array, activations: Float32Array): void;
   softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, rows: number, cols: number, smoothing: number): number;
   softmaxCrossEntropyGrad(logits: Float32Array, labels: Int32Array, dx: Float32Array, rows: number, cols: number, smoothing: number, dy: number): void;
   geluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;

@@ -139,10 +139,7 @@ export function registerMoEGradient(ctx: NativeContext): void {
           k.scratch.push(out2);
           ctx.addon.groupedGemm(dY, W2, out2, groupSizes, 1, u, h, null, linear, 0);
           // relu'(pre) = step(pre): 1 where the activation is positive, NaN stays NaN.
-          for (let i = 0; i < a * h; i++) {
-            const hv = k.h[i];
-            out2[i] = hv > 0 ? out2[i] : hv !== hv ? hv : 0;
-          }
+          ctx.addon.reluGradInPlace(out2, k.h);
           dPre = out2;
         }
         return dPre;

@@ -428,7 +428,7 @@ describe.skipIf(!built)('fused optimizer arithmetic on native', () => {
     expect(fusedGlobalNorm([tf.tensor1d([3e38, 3e38])])).toBeCloseTo(Math.SQRT2 * 3e38, -33);
     // Big enough (600,000 values) to be summed by two threads; a NaN in the upper half still shows.
     const big = rnd([1000, 600], 52);
-    const bigNorm = Math.sqrt(big.dataSync().reduce((s, x) => s + x * x, 0));
+    const bigNorm = Math.sqrt(Array.from(big.dataSync()).reduce((s, x) => s + x * x, 0));
     expect(fusedGlobalNorm([big])! / bigNorm).toBeCloseTo(1, 6);
     const values = big.dataSync().slice();
     values[599_999] = NaN;

@@ -72,6 +72,14 @@ struct Args {
 
 napi_value number(napi_env env, double v);
 
+// A typed array of 4-byte elements (float32, int32 or uint32): data movement treats them alike.
+inline uint32_t* words4(const Args& a, size_t i, size_t* n) {
+  uint32_t* p = a.array<uint32_t>(i, napi_float32_array, n);
+  if (!p) p = a.array<uint32_t>(i, napi_int32_array, n);
+  if (!p) p = a.array<uint32_t>(i, napi_uint32_array, n);
+  return p;
+}
+
 // Shapes and permutations travel in this Int32Array, set once by setScratch(). It belongs
 // to the calling environment: the addon may be loaded by several worker threads.
 int32_t* scratch(napi_env env, size_t* length);

@@ -6,12 +6,6 @@
 
 namespace tl {
 
-static uint32_t* words4(const Args& a, size_t i, size_t* n) {
-  uint32_t* p = a.array<uint32_t>(i, napi_float32_array, n);
-  if (!p) p = a.array<uint32_t>(i, napi_int32_array, n);
-  return p;
-}
-
 // copyBox(src, dst): scratch = [rank, srcDims, srcBegin, dstDims, dstBegin, size] (rank each):
 // dst[dstBegin + i] = src[srcBegin + i] for every index i inside `size`.
 static napi_value CopyBox(napi_env env, napi_callback_info info) {

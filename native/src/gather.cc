@@ -5,19 +5,12 @@
 
 namespace tl {
 
-static uint32_t* words(const Args& a, size_t i, size_t* n) {
-  uint32_t* p = a.array<uint32_t>(i, napi_float32_array, n);
-  if (!p) p = a.array<uint32_t>(i, napi_int32_array, n);
-  if (!p) p = a.array<uint32_t>(i, napi_uint32_array, n);
-  return p;
-}
-
 // transpose(x, out): scratch = [rank, input dims..., perm...]. out dim d = input dim perm[d].
 static napi_value Transpose(napi_env env, napi_callback_info info) {
   Args a(env, info);
   size_t xn, on, sl;
-  const uint32_t* x = words(a, 0, &xn);
-  uint32_t* out = words(a, 1, &on);
+  const uint32_t* x = words4(a, 0, &xn);
+  uint32_t* out = words4(a, 1, &on);
   TL_CHECK(env, x && out, "transpose expects two 4-byte typed arrays");
   const int32_t* s = scratch(env, &sl);
   TL_CHECK(env, s && sl >= 1 && s[0] >= 0 && s[0] <= 8 && sl >= static_cast<size_t>(1 + 2 * s[0]), "transpose: bad scratch");
@@ -73,9 +66,9 @@ static napi_value Transpose(napi_env env, napi_callback_info info) {
 static napi_value Gather(napi_env env, napi_callback_info info) {
   Args a(env, info);
   size_t xn, in, on;
-  const uint32_t* x = words(a, 0, &xn);
+  const uint32_t* x = words4(a, 0, &xn);
   const int32_t* idx = a.i32(1, &in);
-  uint32_t* out = words(a, 2, &on);
+  uint32_t* out = words4(a, 2, &on);
   const int64_t outer = a.integer(3), dim = a.integer(4), inner = a.integer(5);
   TL_CHECK(env, x && idx && out, "gather expects typed arrays x, indices (Int32Array), out");
   TL_CHECK(env, outer >= 0 && dim >= 0 && inner >= 0 && static_cast<size_t>(outer * dim * inner) <= xn &&

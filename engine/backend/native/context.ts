@@ -54,6 +54,20 @@ export function floats(backend: Backend, t: TensorInfo): Float32Array {
   return values(backend, t) as Float32Array;
 }
 
+/** A project kernel's float32 input; `what` ("Kernel: input") names it when it is not one. */
+export function floatInput(backend: Backend, t: TensorInfo, what: string): Float32Array {
+  const v = values(backend, t);
+  if (t.dtype !== 'float32' || !(v instanceof Float32Array)) throw new Error(`${what} must be float32`);
+  return v;
+}
+
+/** A project kernel's int32 input (class ids, row indices); `what` names it when it is not one. */
+export function intInput(backend: Backend, t: TensorInfo, what: string): Int32Array {
+  const v = values(backend, t);
+  if (t.dtype !== 'int32' || !(v instanceof Int32Array)) throw new Error(`${what} must be int32`);
+  return v;
+}
+
 export function isFloat(backend: Backend, t: TensorInfo): boolean {
   return t.dtype === 'float32' && values(backend, t) instanceof Float32Array;
 }

@@ -1,5 +1,5 @@
 import { MODULATED_LINEAR, MODULATED_LINEAR_GRAD } from '../kernelNames.js';
-import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, nativeKernel, output, values } from './context.js';
+import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, floatInput, nativeKernel, output } from './context.js';
 import type { NativeBackend } from './backend.js';
 
 /** ModLin's product and its gradient (engine/backend/modulatedLinear.ts) over native/src/modulatedLinear.cc. */
@@ -11,7 +11,7 @@ export function modulatedLinearKernels(ctx: NativeContext): KernelConfig[] {
       const out = allocFloat32(backend, rows * outDim);
       const scratch = allocFloat32(backend, rows * inDim);
       addon.modulatedLinear(
-        floatsOf(backend, inputs.x), floatsOf(backend, inputs.modulation), floatsOf(backend, inputs.weight), floatsOf(backend, inputs.bias),
+        floatInput(backend, inputs.x, `${MODULATED_LINEAR}: x`), floatInput(backend, inputs.modulation, `${MODULATED_LINEAR}: modulation`), floatInput(backend, inputs.weight, `${MODULATED_LINEAR}: weight`), floatInput(backend, inputs.bias, `${MODULATED_LINEAR}: bias`),
         out, scratch, rows, inDim, outDim, tokens, functions,
       );
       giveBack(backend, scratch);
@@ -25,7 +25,7 @@ export function modulatedLinearKernels(ctx: NativeContext): KernelConfig[] {
       const db = allocFloat32(backend, outDim);
       const scratch = allocFloat32(backend, rows * inDim);
       addon.modulatedLinearGrad(
-        floatsOf(backend, inputs.dy), floatsOf(backend, inputs.x), floatsOf(backend, inputs.modulation), floatsOf(backend, inputs.weight),
+        floatInput(backend, inputs.dy, `${MODULATED_LINEAR}: dy`), floatInput(backend, inputs.x, `${MODULATED_LINEAR}: x`), floatInput(backend, inputs.modulation, `${MODULATED_LINEAR}: modulation`), floatInput(backend, inputs.weight, `${MODULATED_LINEAR}: weight`),
         dx, dm, dw, db, scratch, rows, inDim, outDim, tokens, functions,
       );
       giveBack(backend, scratch);
@@ -43,10 +43,4 @@ function sizesOf(x: TensorInfo, weight: TensorInfo) {
 /** Returns a kernel's scratch array to the pool. */
 function giveBack(backend: Backend, array: Float32Array): void {
   (backend as Partial<NativeBackend>).pool?.giveBack(array);
-}
-
-function floatsOf(backend: Backend, t: TensorInfo): Float32Array {
-  const v = values(backend, t);
-  if (t.dtype !== 'float32' || !(v instanceof Float32Array)) throw new Error(`${MODULATED_LINEAR}: inputs must be float32`);
-  return v;
 }

@@ -1,6 +1,6 @@
 import { tf } from '../../tf.js';
 import { MOE_EXPERTS } from '../kernelNames.js';
-import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, floats, output, values } from './context.js';
+import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, floatInput, floats, intInput, output, values } from './context.js';
 import type { NativeBackend } from './backend.js';
 
 /**
@@ -35,14 +35,14 @@ export function moeKernels(ctx: NativeContext): KernelConfig[] {
         const backend = args.backend as NativeBackend;
         const inputs = args.inputs as Record<string, TensorInfo>;
         const { sizes } = args.attrs as unknown as { sizes: number[] };
-        const X = floatInput(backend, inputs.x, 'x');
-        const G = floatInput(backend, inputs.gates, 'gates');
-        const W1 = floatInput(backend, inputs.w1, 'w1');
-        const B1 = floatInput(backend, inputs.b1, 'b1');
-        const W2 = floatInput(backend, inputs.w2, 'w2');
-        const B2 = floatInput(backend, inputs.b2, 'b2');
-        const R = intInput(backend, inputs.rows, 'rows');
-        const GI = intInput(backend, inputs.gateIndex, 'gateIndex');
+        const X = floatInput(backend, inputs.x, `${MOE_EXPERTS}: x`);
+        const G = floatInput(backend, inputs.gates, `${MOE_EXPERTS}: gates`);
+        const W1 = floatInput(backend, inputs.w1, `${MOE_EXPERTS}: w1`);
+        const B1 = floatInput(backend, inputs.b1, `${MOE_EXPERTS}: b1`);
+        const W2 = floatInput(backend, inputs.w2, `${MOE_EXPERTS}: w2`);
+        const B2 = floatInput(backend, inputs.b2, `${MOE_EXPERTS}: b2`);
+        const R = intInput(backend, inputs.rows, `${MOE_EXPERTS}: rows`);
+        const GI = intInput(backend, inputs.gateIndex, `${MOE_EXPERTS}: gateIndex`);
         const [n, d] = inputs.x.shape;
         const [e, , h] = inputs.w1.shape;
         const u = inputs.w2.shape[2];
@@ -80,18 +80,6 @@ export function moeKernels(ctx: NativeContext): KernelConfig[] {
       },
     },
   ];
-}
-
-function floatInput(backend: Backend, t: TensorInfo, name: string): Float32Array {
-  const v = values(backend, t);
-  if (t.dtype !== 'float32' || !(v instanceof Float32Array)) throw new Error(`${MOE_EXPERTS}: ${name} must be float32`);
-  return v;
-}
-
-function intInput(backend: Backend, t: TensorInfo, name: string): Int32Array {
-  const v = values(backend, t);
-  if (t.dtype !== 'int32' || !(v instanceof Int32Array)) throw new Error(`${MOE_EXPERTS}: ${name} must be int32`);
-  return v;
 }
 
 /**

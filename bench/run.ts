@@ -27,20 +27,28 @@ import { analysisBenchmarks } from './analysis.js';
 import { browserEditorBenchmarks, formatRows, type EditorBenchRow } from './editor.js';
 import { SCRIPT_STACK, trainingStepFlops, type WorkloadModel } from './flops.js';
 
-const WARMUP = 3;
-const STEPS = 20;
+/**
+ * Steps run before timing and steps timed, per workload, the same on both sides. A step of
+ * the small models makes ~25 kernel calls, so V8 needs ~100 steps before its JavaScript is
+ * optimised (the first steps run 2× slower); a Script step makes ~1,700 calls and is warm
+ * after a few. Training runs are thousands of steps: the bench reports the steady state.
+ */
+const SMALL_MODEL_STEPS = { warmup: 100, steps: 50 };
+const SCRIPT_STEPS = { warmup: 5, steps: 20 };
 
 interface Workload {
   name: string;
   model: WorkloadModel;
   batch: number;
+  warmup: number;
+  steps: number;
   graph: Graph;
 }
 
 const mnistChain = (middle: Graph['nodes'], batch: number): Graph => ({
   format: 'tensorloom.graph',
   version: 1,
-  dataset: { name: 'mnist', params: { trainSamples: batch * (WARMUP + STEPS), testSamples: batch } },
+  dataset: { name: 'mnist', params: { trainSamples: batch * (SMALL_MODEL_STEPS.warmup + SMALL_MODEL_STEPS.steps), testSamples: batch } },
   nodes: [{ id: 'in', type: 'Input' }, { id: 'flat', type: 'Flatten' }, ...middle, { id: 'loss', type: 'CrossEntropy' }],
   edges: [
     { source: 'in', sourcePort: 'x', target: 'flat' },
@@ -69,7 +77,7 @@ function scriptStack(batch: number): Graph {
   return {
     format: 'tensorloom.graph',
     version: 1,
-    dataset: { name: 'fuzzy-boolean', params: { literals: s.tokens, clauses: s.clauses, samples: batch * (WARMUP + STEPS) * 2 }, testFraction: 0.5 },
+    dataset: { name: 'fuzzy-boolean', params: { literals: s.tokens, clauses: s.clauses, samples: batch * (SCRIPT_STEPS.warmup + SCRIPT_STEPS.steps) * 2 }, testFraction: 0.5 },
     nodes: [{ id: 'in', type: 'Input' }, ...chain, { id: 'loss', type: 'CrossEntropy' }],
     edges: [
       { source: 'in', sourcePort: 'x', target: 'embed' },
@@ -86,18 +94,21 @@ const allWorkloads: Workload[] = [
     name: 'MLP 784-256-10, Adam, batch 128',
     model: 'mlp',
     batch: 128,
+    ...SMALL_MODEL_STEPS,
     graph: mnistChain([{ id: 'h', type: 'Linear', params: { units: 256 } }, { id: 'a', type: 'ReLU' }, { id: 'out', type: 'Linear', params: { units: 10 } }], 128),
   },
   {
     name: 'MoE 8 experts top-2, hidden 256, 784 inputs, batch 128',
     model: 'moe',
     batch: 128,
+    ...SMALL_MODEL_STEPS,
     graph: mnistChain([{ id: 'moe', type: 'MoE', params: { experts: 8, topK: 2, hidden: 256, units: 10, balanceWeight: 0 } }], 128),
   },
   {
     name: 'Script stack 2×(4 functions, 2 LOCs), 16+1 tokens × 64, batch 32',
     model: 'script',
     batch: 32,
+    ...SCRIPT_STEPS,
     graph: scriptStack(32),
   },
 ];
@@ -117,29 +128,29 @@ interface Timing {
 }
 
 /** Median and fastest ms/step of one training run (after the warm-up steps). */
-async function tensorloomMs(graph: Graph, backend: BackendName): Promise<Timing> {
+async function tensorloomMs(w: Workload, backend: BackendName): Promise<Timing> {
   const stamps: number[] = [];
   let parameters = 0;
-  await trainGraph(graph, {
+  await trainGraph(w.graph, {
     backend,
-    overrides: { stepsPerEpoch: WARMUP + STEPS },
+    overrides: { stepsPerEpoch: w.warmup + w.steps },
     onEvent: (e) => {
       if (e.event === 'start') parameters = e.parameters;
       if (e.event === 'start' || e.event === 'step') stamps.push(performance.now());
       if (e.event === 'error') throw new Error(e.message);
     },
   });
-  const steps = stamps.slice(1).map((t, i) => t - stamps[i]).slice(WARMUP);
+  const steps = stamps.slice(1).map((t, i) => t - stamps[i]).slice(w.warmup);
   return { ms: median(steps), fastestMs: Math.min(...steps), parameters };
 }
 
 /** On the native backend, the faster of 1 and 2 BLAS threads (or the count asked for); elsewhere one run. */
-async function bestTensorloomMs(graph: Graph, backend: BackendName): Promise<Timing & { threads: number | null }> {
-  if (backend !== 'native') return { ...(await tensorloomMs(graph, backend)), threads: null };
+async function bestTensorloomMs(w: Workload, backend: BackendName): Promise<Timing & { threads: number | null }> {
+  if (backend !== 'native') return { ...(await tensorloomMs(w, backend)), threads: null };
   let best = { ms: Infinity, fastestMs: Infinity, threads: 1 };
   for (const threads of threadArg ? [threadArg] : [1, 2]) {
     setNativeThreads(threads);
-    const t = await tensorloomMs(graph, backend);
+    const t = await tensorloomMs(w, backend);
     if (t.ms < best.ms) best = { ...t, threads, fastestMs: Math.min(t.fastestMs, best.fastestMs) };
     else best.fastestMs = Math.min(best.fastestMs, t.fastestMs);
   }
@@ -149,7 +160,7 @@ async function bestTensorloomMs(graph: Graph, backend: BackendName): Promise<Tim
 function pytorchMs(list: Workload[]): Record<string, Timing & { threads: number }> | null {
   const script = fileURLToPath(new URL('./pytorch_reference.py', import.meta.url));
   const r = spawnSync('/usr/bin/python3', [script], {
-    input: JSON.stringify(list.map((w) => ({ name: w.name, model: w.model, batch: w.batch, warmup: WARMUP, steps: STEPS, script: SCRIPT_STACK }))),
+    input: JSON.stringify(list.map((w) => ({ name: w.name, model: w.model, batch: w.batch, warmup: w.warmup, steps: w.steps, script: SCRIPT_STACK }))),
     encoding: 'utf8',
   });
   if (r.status !== 0) {
@@ -228,7 +239,7 @@ for (let r = 0; r < rounds; r++) {
   const torch = pytorchMs(workloads);
   for (const w of workloads) {
     if (torch?.[w.name]) (theirs[w.name] ??= []).push(torch[w.name]);
-    (ours[w.name] ??= []).push(await bestTensorloomMs(w.graph, used));
+    (ours[w.name] ??= []).push(await bestTensorloomMs(w, used));
   }
 }
 const peak = await machinePeak(used);
@@ -285,7 +296,7 @@ if (json) {
   else for (const b of browser) console.log(JSON.stringify(b));
 } else {
   const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
-  console.log(`Tensorloom ${version} bench: training ms/step, median of ${rounds} interleaved rounds, each the median of ${STEPS} steps after ${WARMUP} warm-ups (ratio = PyTorch ms / Tensorloom ms; above 1 means Tensorloom is faster)`);
+  console.log(`Tensorloom ${version} bench: training ms/step, median of ${rounds} interleaved rounds, each the median of the timed steps after warm-up steps (MLP and MoE ${SMALL_MODEL_STEPS.steps} after ${SMALL_MODEL_STEPS.warmup}, Script ${SCRIPT_STEPS.steps} after ${SCRIPT_STEPS.warmup}) (ratio = PyTorch ms / Tensorloom ms; above 1 means Tensorloom is faster)`);
   const blas = used === 'native' ? ` over ${nativeBlasInfo()}` : '';
   console.log(`backend: ${used} (${report.label}${blas})${report.skipped.length ? `; skipped: ${report.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}` : ''}`);
   console.log(`machine peak: ${peak.map((p) => `${p.gflops} GFLOP/s (${p.label})`).join(', ')}`);

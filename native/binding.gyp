@@ -13,7 +13,8 @@
         "src/normalization.cc",
         "src/crossEntropy.cc",
         "src/modulatedLinear.cc",
-        "src/grouped.cc"
+        "src/grouped.cc",
+        "src/parallel.cc"
       ],
       "include_dirs": ["<!@(node blas.mjs include)"],
       "libraries": ["<!@(node blas.mjs libs)"],

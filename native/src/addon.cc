@@ -61,12 +61,12 @@ static napi_value SetScratch(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// setThreads(n): BLAS worker threads (OpenBLAS); returns the count in effect.
+// setThreads(n): threads the kernels may use (the caller included); returns the count in effect.
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a(env, info);
   int n = static_cast<int>(a.integer(0));
-  if (n > 0) blasSetThreads(n);
-  return number(env, blasThreads());
+  if (n > 0) setParallelThreads(n);
+  return number(env, parallelThreads());
 }
 
 static napi_value BlasInfo(napi_env env, napi_callback_info) {

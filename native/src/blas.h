@@ -1,10 +1,12 @@
-// The one BLAS call we need (sgemm) and thread control, over OpenBLAS or Apple's Accelerate.
+// The one BLAS call we need (sgemm), over OpenBLAS or Apple's Accelerate, split across the pool.
 #pragma once
 #if defined(__APPLE__)
 #include <Accelerate/Accelerate.h>
 #else
 #include <cblas.h>
 #endif
+#include <algorithm>
+#include "parallel.h"
 
 namespace tl {
 
@@ -12,53 +14,51 @@ namespace tl {
 #define TL_OPENBLAS 1
 #endif
 
-// The thread count asked for by setThreads, or OpenBLAS's own count before the addon first
-// changed it (OpenBLAS's current count changes per product, so it cannot be read back).
-inline int& requestedBlasThreads() {
+// OpenBLAS always runs on the calling thread: products are split across the addon's own
+// pool (parallel.h), which the element-wise kernels and the optimizer share.
+inline void blasSingleThreaded() {
 #ifdef TL_OPENBLAS
-  static int threads = openblas_get_num_threads();
-#else
-  static int threads = 1;
-#endif
-  return threads;
-}
-
-inline void blasSetThreads(int n) {
-#ifdef TL_OPENBLAS
-  openblas_set_num_threads(n);
-  requestedBlasThreads() = n;
-#else
-  (void)n;
+  static const bool once = (openblas_set_num_threads(1), true);
+  (void)once;
 #endif
 }
 
-// Sets OpenBLAS's own count without changing what setThreads asked for (a kernel running
-// products on its own threads sets 1 for the duration).
-inline void blasSetThreadsRaw(int n) {
-#ifdef TL_OPENBLAS
-  openblas_set_num_threads(n);
-#else
-  (void)n;
-#endif
+// Below this many multiply-adds a product runs on one thread: ~10 µs of work on one core,
+// where handing half of it to another core stops paying for itself.
+constexpr double kParallelGemmWork = 1.0e6;
+
+// One single-threaded sgemm, row-major.
+inline void sgemmOne(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
+                     int ldb, float* C, int ldc) {
+  cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.f, A, lda, B, ldb, 0.f, C, ldc);
 }
 
-inline int blasThreads() { return requestedBlasThreads(); }
-
-// Below this many multiply-adds a product runs on one thread. OpenBLAS splits anything
-// above 2^18 across its workers, and handing a small product to a worker that went idle
-// during the step's element-wise work costs more than the product: measured in an MLP
-// step, 128×256×10 took 0.5 ms on two threads and 0.02 ms on one.
-constexpr double kParallelGemmWork = 4.0e6;
-
-// C = op(A)·op(B), row-major, on as many threads as the product's size is worth.
+// C = op(A)·op(B), row-major, split across the pool's threads when big enough: along the
+// rows of C when B is the smaller operand (each part packs all of B), else along its columns.
 inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
                   int ldb, float* C, int ldc) {
-#ifdef TL_OPENBLAS
-  const int wanted = requestedBlasThreads();
-  const int threads = static_cast<double>(m) * n * k < kParallelGemmWork ? 1 : wanted;
-  if (threads != openblas_get_num_threads()) openblas_set_num_threads(threads);
-#endif
-  cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.f, A, lda, B, ldb, 0.f, C, ldc);
+  blasSingleThreaded();
+  const int threads = parallelThreads();
+  const bool byRows = m >= n;
+  const int extent = byRows ? m : n;
+  if (threads < 2 || static_cast<double>(m) * n * k < kParallelGemmWork || extent < 32 || inParallelTask()) {
+    sgemmOne(ta, tb, m, n, k, A, lda, B, ldb, C, ldc);
+    return;
+  }
+  const int parts = std::min(threads, extent / 16);
+  const int step = (extent / parts + 15) / 16 * 16;
+  parallelTasks(parts, [&](int i) {
+    const int begin = std::min(extent, step * i);
+    const int size = i + 1 == parts ? extent - begin : std::min(step, extent - begin);
+    if (size <= 0) return;
+    if (byRows) {
+      const float* Ai = ta == CblasNoTrans ? A + static_cast<size_t>(begin) * lda : A + begin;
+      sgemmOne(ta, tb, size, n, k, Ai, lda, B, ldb, C + static_cast<size_t>(begin) * ldc, ldc);
+    } else {
+      const float* Bi = tb == CblasNoTrans ? B + begin : B + static_cast<size_t>(begin) * ldb;
+      sgemmOne(ta, tb, m, size, k, A, lda, Bi, ldb, C + begin, ldc);
+    }
+  });
 }
 
 inline const char* blasDescription() {

@@ -1,11 +1,13 @@
 // Element-wise kernels: unary maps and binary ops with numpy-style broadcasting. The
 // broadcast plan collapses dimensions that are contiguous in every operand, so most
 // calls become one flat loop (same shape, scalar, or a row vector over a matrix).
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include "common.h"
 #include "fastmath.h"
 #include "activation.h"
+#include "parallel.h"
 
 namespace tl {
 
@@ -24,7 +26,9 @@ enum Binary { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_SQDIFF, B_POW, B_PRELU
 
 template <class F>
 static void map(const float* x, float* out, size_t n, F f) {
-  for (size_t i = 0; i < n; i++) out[i] = f(x[i]);
+  parallelRange(n, kParallelElements, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; i++) out[i] = f(x[i]);
+  });
 }
 
 // tfjs' softplus: exp(x) below log(eps)+2, x above its negation, log1p(exp(x)) between.
@@ -158,18 +162,26 @@ static void inner(const A* a, const B* b, O* out, int64_t n, int64_t sa, int64_t
   }
 }
 
+// Runs the plan over outer indices [first, last) of the flattened outer dimensions.
 template <class A, class B, class O, class F>
-static void broadcastLoop(const BroadcastPlan& p, const A* a, const B* b, O* out, F f) {
-  const int last = p.rank - 1;
-  const int64_t n = p.dims[last];
-  int64_t outer = 1;
-  for (int d = 0; d < last; d++) outer *= p.dims[d];
+static void broadcastRows(const BroadcastPlan& p, const A* a, const B* b, O* out, F f, int64_t first, int64_t last) {
+  if (first >= last) return;  // also when an outer dimension is 0
+  const int end = p.rank - 1;
+  const int64_t n = p.dims[end];
   int64_t idx[8] = {0};
   int64_t offA = 0, offB = 0;
-  for (int64_t o = 0; o < outer; o++) {
-    inner(a + offA, b + offB, out + o * n, n, p.sa[last], p.sb[last], f);
+  // The odometer's starting position for `first`.
+  int64_t q = first;
+  for (int d = end - 1; d >= 0; d--) {
+    idx[d] = q % p.dims[d];
+    q /= p.dims[d];
+    offA += idx[d] * p.sa[d];
+    offB += idx[d] * p.sb[d];
+  }
+  for (int64_t o = first; o < last; o++) {
+    inner(a + offA, b + offB, out + o * n, n, p.sa[end], p.sb[end], f);
     // Odometer over the outer dimensions.
-    for (int d = last - 1; d >= 0; d--) {
+    for (int d = end - 1; d >= 0; d--) {
       idx[d]++;
       offA += p.sa[d];
       offB += p.sb[d];
@@ -179,6 +191,26 @@ static void broadcastLoop(const BroadcastPlan& p, const A* a, const B* b, O* out
       idx[d] = 0;
     }
   }
+}
+
+// The whole broadcast, split across the pool by outer rows, or along the one flat row.
+template <class A, class B, class O, class F>
+static void broadcastLoop(const BroadcastPlan& p, const A* a, const B* b, O* out, F f) {
+  const int end = p.rank - 1;
+  const int64_t n = p.dims[end];
+  int64_t outer = 1;
+  for (int d = 0; d < end; d++) outer *= p.dims[d];
+  if (outer == 1) {
+    const int64_t sa = p.sa[end], sb = p.sb[end];
+    parallelRange(static_cast<size_t>(n), kParallelElements, [&](size_t begin, size_t stop) {
+      inner(a + begin * sa, b + begin * sb, out + begin, static_cast<int64_t>(stop - begin), sa, sb, f);
+    });
+    return;
+  }
+  const size_t rowsPerPart = std::max<size_t>(1, kParallelElements / static_cast<size_t>(std::max<int64_t>(n, 1)));
+  parallelRange(static_cast<size_t>(outer), rowsPerPart, [&](size_t begin, size_t stop) {
+    broadcastRows(p, a, b, out, f, static_cast<int64_t>(begin), static_cast<int64_t>(stop));
+  }, 1);
 }
 
 static inline float maxNan(float a, float b) { return (a != a || b != b) ? NAN : (a > b ? a : b); }

@@ -1,7 +1,9 @@
 // Data movement: transpose, gather along an axis, and its gradient (segment sum).
 // Float32 and int32 move alike (4-byte elements).
+#include <algorithm>
 #include <cstring>
 #include "common.h"
+#include "parallel.h"
 
 namespace tl {
 
@@ -37,26 +39,34 @@ static napi_value Transpose(napi_env env, napi_callback_info info) {
   }
   const int last = rank - 1;
   const int64_t n = od[last], sLast = st[last];
-  int64_t outer = size / n;
-  int64_t idx[8] = {0};
-  int64_t off = 0;
-  uint32_t* dst = out;
-  for (int64_t o = 0; o < outer; o++) {
-    if (sLast == 1) {
-      std::memcpy(dst, x + off, sizeof(uint32_t) * n);
-    } else {
-      const uint32_t* src = x + off;
-      for (int64_t i = 0; i < n; i++) dst[i] = src[i * sLast];
-    }
-    dst += n;
+  const int64_t outer = size / n;
+  // Output rows split across the pool; each part starts its odometer at its first row.
+  parallelRange(static_cast<size_t>(outer), std::max<size_t>(1, kParallelElements / static_cast<size_t>(n)), [&](size_t first, size_t end) {
+    int64_t idx[8] = {0};
+    int64_t off = 0, q = static_cast<int64_t>(first);
     for (int d = last - 1; d >= 0; d--) {
-      idx[d]++;
-      off += st[d];
-      if (idx[d] < od[d]) break;
-      off -= st[d] * od[d];
-      idx[d] = 0;
+      idx[d] = q % od[d];
+      q /= od[d];
+      off += idx[d] * st[d];
     }
-  }
+    uint32_t* dst = out + static_cast<int64_t>(first) * n;
+    for (int64_t o = static_cast<int64_t>(first); o < static_cast<int64_t>(end); o++) {
+      if (sLast == 1) {
+        std::memcpy(dst, x + off, sizeof(uint32_t) * n);
+      } else {
+        const uint32_t* src = x + off;
+        for (int64_t i = 0; i < n; i++) dst[i] = src[i * sLast];
+      }
+      dst += n;
+      for (int d = last - 1; d >= 0; d--) {
+        idx[d]++;
+        off += st[d];
+        if (idx[d] < od[d]) break;
+        off -= st[d] * od[d];
+        idx[d] = 0;
+      }
+    }
+  }, 1);
   return nullptr;
 }
 

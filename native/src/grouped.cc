@@ -4,7 +4,6 @@
 // different experts both run at full speed.
 #include <algorithm>
 #include <cstring>
-#include <thread>
 #include <vector>
 #include "common.h"
 #include "blas.h"
@@ -26,7 +25,7 @@ struct GroupedProblem {
   float alpha;
 };
 
-// Runs groups [first, last) of the problem on the calling thread (one BLAS thread).
+// Runs groups [first, last) of the problem on the calling thread.
 static void runGroups(const GroupedProblem& p, size_t first, size_t last, const size_t* rowStart) {
   for (size_t g = first; g < last; g++) {
     const int rows = p.sizes[g];
@@ -52,7 +51,7 @@ static void runGroups(const GroupedProblem& p, size_t first, size_t last, const 
   }
 }
 
-// groupedGemm(a, b, c, sizes, mode, k, n, bias|null, act, alpha), on the threads setThreads asked for
+// groupedGemm(a, b, c, sizes, mode, k, n, bias|null, act, alpha), groups spread over the pool
 //   mode 0: c[rows of g] = a[rows of g] (·, k) · b[g] (k, n)  (+ bias[g], then act)
 //   mode 1: c[rows of g] = a[rows of g] (·, k) · b[g]ᵀ (b[g] is n × k)
 //   mode 2: c[g] (k, n)  = a[rows of g]ᵀ (·, k) · b[rows of g] (·, n)
@@ -86,20 +85,10 @@ static napi_value GroupedGemm(napi_env env, napi_callback_info info) {
   else TL_CHECK(env, bn >= p.groups * p.k * p.n && cn >= rows * p.n, "groupedGemm: b or c is too small");
   TL_CHECK(env, !p.bias || biasn >= p.groups * p.n, "groupedGemm: bias needs one row per group");
 
-  // Each group's product on one BLAS thread; with two threads asked for, the groups are
-  // split in two halves of equal rows, one per thread.
-  const int threads = blasThreads();
-  blasSetThreadsRaw(1);
-  if (threads >= 2 && p.groups >= 2 && rows > 0) {
-    size_t split = 1;
-    while (split < p.groups - 1 && rowStart[split] * 2 < rows) split++;
-    std::thread helper([&] { runGroups(p, split, p.groups, rowStart.data()); });
-    runGroups(p, 0, split, rowStart.data());
-    helper.join();
-  } else {
-    runGroups(p, 0, p.groups, rowStart.data());
-  }
-  blasSetThreadsRaw(threads);
+  // Each group's product on one thread; the groups are claimed one by one by the pool's
+  // threads (each group writes its own rows of c, so the order does not matter).
+  blasSingleThreaded();
+  parallelTasks(static_cast<int>(p.groups), [&](int g) { runGroups(p, g, g + 1, rowStart.data()); });
   return nullptr;
 }
 

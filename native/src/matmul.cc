@@ -1,9 +1,11 @@
 // Batched matrix products through BLAS sgemm. Transposed operands are passed to BLAS as
 // transposed, never copied; a batch-broadcast right operand folds the batch into rows.
+#include <algorithm>
 #include <cstring>
 #include "common.h"
 #include "blas.h"
 #include "activation.h"
+#include "parallel.h"
 
 namespace tl {
 
@@ -32,6 +34,36 @@ void activateInPlace(float* x, size_t n, int act, float alpha) {
 }
 
 enum BiasMode { BIAS_NONE = 0, BIAS_COLUMNS, BIAS_SCALAR, BIAS_MATRIX, BIAS_FULL };
+
+// Bias then activation over rows [first, last) of C, each row while it is in cache.
+static void epilogue(float* C, size_t first, size_t last, size_t cols, size_t m, const float* bias, int biasMode, int act, float alpha) {
+  for (size_t r = first; r < last; r++) {
+    float* row = C + r * cols;
+    switch (biasMode) {
+      case BIAS_COLUMNS:
+        for (size_t c = 0; c < cols; c++) row[c] += bias[c];
+        break;
+      case BIAS_SCALAR: {
+        const float s = bias[0];
+        for (size_t c = 0; c < cols; c++) row[c] += s;
+        break;
+      }
+      case BIAS_MATRIX: {
+        const float* br = bias + (r % m) * cols;
+        for (size_t c = 0; c < cols; c++) row[c] += br[c];
+        break;
+      }
+      case BIAS_FULL: {
+        const float* br = bias + r * cols;
+        for (size_t c = 0; c < cols; c++) row[c] += br[c];
+        break;
+      }
+      default:
+        break;
+    }
+    if (act != ACT_LINEAR) activateInPlace(row, cols, act, alpha);
+  }
+}
 
 // out[b] = op(A[b]) · op(B[b]) (+ bias, then activation) for b < batch.
 // matmul(a, b, out, batch, aBatch, bBatch, m, n, k, transA, transB, bias?, biasMode, act, alpha)
@@ -71,42 +103,24 @@ static napi_value Matmul(napi_env env, napi_callback_info info) {
       sgemm(ta, tb, static_cast<int>(batch * m), static_cast<int>(n), static_cast<int>(k), A, lda, B, ldb, C,
             static_cast<int>(n));
     } else {
-      for (int64_t i = 0; i < batch; i++) {
-        const float* Ai = A + (aBatch == 1 ? 0 : i) * m * k;
-        const float* Bi = B + (bBatch == 1 ? 0 : i) * k * n;
-        sgemm(ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), Ai, lda, Bi, ldb, C + i * mn,
-              static_cast<int>(n));
-      }
+      // Many small products (attention heads) are shared out by batch item; a few large ones
+      // are each split by sgemm itself.
+      const size_t itemsPerPart = std::max<size_t>(1, static_cast<size_t>(kParallelGemmWork / std::max(1.0, static_cast<double>(m) * n * k)));
+      parallelRange(static_cast<size_t>(batch), itemsPerPart, [&](size_t first, size_t last) {
+        for (int64_t i = static_cast<int64_t>(first); i < static_cast<int64_t>(last); i++) {
+          const float* Ai = A + (aBatch == 1 ? 0 : i) * m * k;
+          const float* Bi = B + (bBatch == 1 ? 0 : i) * k * n;
+          sgemm(ta, tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), Ai, lda, Bi, ldb, C + i * mn,
+                static_cast<int>(n));
+        }
+      }, 1);
     }
   }
-  // Epilogue: bias then activation, in one pass over each row while it is in cache.
   const size_t rows = static_cast<size_t>(batch * m), cols = static_cast<size_t>(n);
-  for (size_t r = 0; r < rows; r++) {
-    float* row = C + r * cols;
-    switch (biasMode) {
-      case BIAS_COLUMNS:
-        for (size_t c = 0; c < cols; c++) row[c] += bias[c];
-        break;
-      case BIAS_SCALAR: {
-        const float s = bias[0];
-        for (size_t c = 0; c < cols; c++) row[c] += s;
-        break;
-      }
-      case BIAS_MATRIX: {
-        const float* br = bias + (r % static_cast<size_t>(m)) * cols;
-        for (size_t c = 0; c < cols; c++) row[c] += br[c];
-        break;
-      }
-      case BIAS_FULL: {
-        const float* br = bias + r * cols;
-        for (size_t c = 0; c < cols; c++) row[c] += br[c];
-        break;
-      }
-      default:
-        break;
-    }
-    if (act != ACT_LINEAR) activateInPlace(row, cols, act, alpha);
-  }
+  if (biasMode == BIAS_NONE && act == ACT_LINEAR) return nullptr;
+  parallelRange(rows, std::max<size_t>(1, kParallelElements / std::max<size_t>(cols, 1)), [&](size_t first, size_t last) {
+    epilogue(C, first, last, cols, static_cast<size_t>(m), bias, biasMode, act, alpha);
+  }, 1);
   return nullptr;
 }
 

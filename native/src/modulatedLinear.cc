@@ -2,10 +2,12 @@
 // kernel forward and one backward. x is [B, U, T, in] (rows grouped by batch, function,
 // token), m is [U, in], W [in, out], b [out]. Composed from tfjs ops this is six kernels
 // forward and about fifteen backward, each a pass over the activations.
+#include <algorithm>
 #include <cstring>
 #include <vector>
 #include "common.h"
 #include "blas.h"
+#include "parallel.h"
 
 namespace tl {
 
@@ -18,14 +20,21 @@ static bool sizesFit(const Args& a, size_t first, size_t count) {
   return true;
 }
 
-// xs = x ⊙ m, the modulation row of row r being (r / tokens) mod functions.
-TL_CLONES static void modulate(const float* x, const float* m, float* xs, size_t rows, size_t in, size_t tokens, size_t functions) {
-  for (size_t r = 0; r < rows; r++) {
+// xs = x ⊙ m for rows [first, last), the modulation row of row r being (r / tokens) mod functions.
+TL_CLONES static void modulateRows(const float* x, const float* m, float* xs, size_t first, size_t last, size_t in, size_t tokens,
+                                   size_t functions) {
+  for (size_t r = first; r < last; r++) {
     const float* mr = m + ((r / tokens) % functions) * in;
     const float* xr = x + r * in;
     float* o = xs + r * in;
     for (size_t i = 0; i < in; i++) o[i] = xr[i] * mr[i];
   }
+}
+
+static size_t rowsPerPart(size_t width) { return std::max<size_t>(1, kParallelElements / std::max<size_t>(width, 1)); }
+
+static void modulate(const float* x, const float* m, float* xs, size_t rows, size_t in, size_t tokens, size_t functions) {
+  parallelRange(rows, rowsPerPart(in), [&](size_t b, size_t e) { modulateRows(x, m, xs, b, e, in, tokens, functions); }, 1);
 }
 
 // modulatedLinear(x, m, W, b, out, scratch, rows, in, outDim, tokens, functions); scratch holds rows × in floats.
@@ -47,8 +56,10 @@ static napi_value ModulatedLinear(napi_env env, napi_callback_info info) {
   modulate(x, m, xs, rows, in, tokens, functions);
   if (in == 0) std::memset(out, 0, sizeof(float) * rows * outDim);
   else sgemm(CblasNoTrans, CblasNoTrans, rows, outDim, in, xs, in, W, outDim, out, outDim);
-  for (size_t r = 0; r < rows; r++)
-    for (size_t o = 0; o < outDim; o++) out[r * outDim + o] += b[o];
+  parallelRange(rows, rowsPerPart(outDim), [&](size_t first, size_t last) {
+    for (size_t r = first; r < last; r++)
+      for (size_t o = 0; o < outDim; o++) out[r * outDim + o] += b[o];
+  }, 1);
   return nullptr;
 }
 
@@ -78,29 +89,46 @@ static napi_value ModulatedLinearGrad(napi_env env, napi_callback_info info) {
     if (outDim == 0) std::memset(dx, 0, sizeof(float) * rows * in);
     else sgemm(CblasNoTrans, CblasTrans, rows, in, outDim, dy, outDim, W, outDim, dx, in);
   }
-  std::vector<double> dmAcc(functions * in, 0.0);
-  for (size_t r = 0; r < rows; r++) {
-    const size_t u = (r / tokens) % functions;
-    const float* mr = m + u * in;
-    const float* xr = x + r * in;
-    float* dr = dx + r * in;
-    double* acc = dmAcc.data() + u * in;
-    for (size_t i = 0; i < in; i++) {
-      acc[i] += static_cast<double>(dr[i]) * xr[i];
-      dr[i] *= mr[i];
+  // dm and db are sums over rows: one double partial per part, added in part order.
+  const size_t parts = partsFor(rows, rowsPerPart(in));
+  std::vector<double> dmAcc(parts * functions * in, 0.0);
+  forParts(rows, parts, [&](size_t part, size_t first, size_t last) {
+    double* accPart = dmAcc.data() + part * functions * in;
+    for (size_t r = first; r < last; r++) {
+      const size_t u = (r / tokens) % functions;
+      const float* mr = m + u * in;
+      const float* xr = x + r * in;
+      float* dr = dx + r * in;
+      double* acc = accPart + u * in;
+      for (size_t i = 0; i < in; i++) {
+        acc[i] += static_cast<double>(dr[i]) * xr[i];
+        dr[i] *= mr[i];
+      }
     }
+  }, 1);
+  for (size_t i = 0; i < functions * in; i++) {
+    double total = 0;
+    for (size_t part = 0; part < parts; part++) total += dmAcc[part * functions * in + i];
+    dm[i] = static_cast<float>(total);
   }
-  for (size_t i = 0; i < functions * in; i++) dm[i] = static_cast<float>(dmAcc[i]);
   if (rows == 0 || in == 0 || outDim == 0) {
     std::memset(dW, 0, sizeof(float) * in * outDim);
   } else {
     modulate(x, m, xs, rows, in, tokens, functions);
     sgemm(CblasTrans, CblasNoTrans, in, outDim, rows, xs, in, dy, outDim, dW, outDim);
   }
-  std::vector<double> dbAcc(outDim, 0.0);
-  for (size_t r = 0; r < rows; r++)
-    for (size_t o = 0; o < outDim; o++) dbAcc[o] += dy[r * outDim + o];
-  for (size_t o = 0; o < outDim; o++) db[o] = static_cast<float>(dbAcc[o]);
+  const size_t dbParts = partsFor(rows, rowsPerPart(outDim));
+  std::vector<double> dbAcc(dbParts * outDim, 0.0);
+  forParts(rows, dbParts, [&](size_t part, size_t first, size_t last) {
+    double* acc = dbAcc.data() + part * outDim;
+    for (size_t r = first; r < last; r++)
+      for (size_t o = 0; o < outDim; o++) acc[o] += dy[r * outDim + o];
+  }, 1);
+  for (size_t o = 0; o < outDim; o++) {
+    double total = 0;
+    for (size_t part = 0; part < dbParts; part++) total += dbAcc[part * outDim + o];
+    db[o] = static_cast<float>(total);
+  }
   return nullptr;
 }
 

@@ -1,9 +1,12 @@
 // LayerNorm and exact GELU as single passes, forward and backward. Composed from tfjs ops
 // each is 5–10 kernels forward and more backward, every one a pass over the activations;
 // here each is one pass (two for LayerNorm's backward), and statistics are summed in double.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 #include "common.h"
 #include "fastmath.h"
+#include "parallel.h"
 
 namespace tl {
 
@@ -49,6 +52,9 @@ TL_CLONES static void layerNormRows(const float* x, const float* gamma, const fl
   }
 }
 
+// Rows per thread worth splitting a row-wise kernel for.
+static size_t rowsPerPart(size_t cols) { return std::max<size_t>(1, kParallelElements / std::max<size_t>(cols, 1)); }
+
 // layerNorm(x, gamma|null, beta|null, out, rows, cols, eps): over the last axis.
 static napi_value LayerNorm(napi_env env, napi_callback_info info) {
   Args a(env, info);
@@ -61,7 +67,9 @@ static napi_value LayerNorm(napi_env env, napi_callback_info info) {
   const float eps = static_cast<float>(a.num(6));
   TL_CHECK(env, x && out && xn >= rows * cols && on >= rows * cols, "layerNorm: arrays are smaller than rows × cols");
   TL_CHECK(env, (!gamma || gn >= cols) && (!beta || bn >= cols), "layerNorm: gamma and beta need one value per column");
-  layerNormRows(x, gamma, beta, out, rows, cols, eps);
+  parallelRange(rows, rowsPerPart(cols), [&](size_t begin, size_t end) {
+    layerNormRows(x + begin * cols, gamma, beta, out + begin * cols, end - begin, cols, eps);
+  }, 1);
   return nullptr;
 }
 
@@ -131,7 +139,25 @@ static napi_value LayerNormGrad(napi_env env, napi_callback_info info) {
   TL_CHECK(env, dy && x && dx && dyn >= n && xn >= n && dxn >= n, "layerNormGrad: arrays are smaller than rows × cols");
   TL_CHECK(env, (!gamma || gn >= cols) && (!dgamma || dgn >= cols) && (!dbeta || dbn >= cols), "layerNormGrad: per-column arrays are too short");
   TL_CHECK(env, !gamma || (dgamma && dbeta), "layerNormGrad: with gamma, dgamma and dbeta are needed");
-  layerNormGradRows(dy, x, gamma, dx, dgamma, dbeta, rows, cols, eps);
+  // dγ and dβ are sums over rows: one partial pair per part, added in part order.
+  const size_t parts = partsFor(rows, rowsPerPart(cols));
+  std::vector<float> partial(gamma && parts > 1 ? parts * 2 * cols : 0);
+  forParts(rows, parts, [&](size_t part, size_t begin, size_t end) {
+    float* dg = parts > 1 && gamma ? partial.data() + part * 2 * cols : dgamma;
+    float* dbt = parts > 1 && gamma ? dg + cols : dbeta;
+    layerNormGradRows(dy + begin * cols, x + begin * cols, gamma, dx + begin * cols, dg, dbt, end - begin, cols, eps);
+  }, 1);
+  if (gamma && parts > 1) {
+    for (size_t c = 0; c < cols; c++) {
+      float g = 0.f, b = 0.f;
+      for (size_t part = 0; part < parts; part++) {
+        g += partial[part * 2 * cols + c];
+        b += partial[part * 2 * cols + cols + c];
+      }
+      dgamma[c] = g;
+      dbeta[c] = b;
+    }
+  }
   return nullptr;
 }
 
@@ -158,7 +184,7 @@ static napi_value Gelu(napi_env env, napi_callback_info info) {
   const float* x = a.f32(0, &xn);
   float* out = a.f32(1, &on);
   TL_CHECK(env, x && out && on >= xn, "gelu expects Float32Arrays x and out of x's length");
-  geluLoop(x, out, xn);
+  parallelRange(xn, kParallelElements, [&](size_t b, size_t e) { geluLoop(x + b, out + b, e - b); });
   return nullptr;
 }
 
@@ -170,7 +196,7 @@ static napi_value GeluGrad(napi_env env, napi_callback_info info) {
   const float* x = a.f32(1, &xn);
   float* dx = a.f32(2, &on);
   TL_CHECK(env, dy && x && dx && dyn >= xn && on >= xn, "geluGrad expects Float32Arrays dy, x and dx of one length");
-  geluGradLoop(dy, x, dx, xn);
+  parallelRange(xn, kParallelElements, [&](size_t b, size_t e) { geluGradLoop(dy + b, x + b, dx + b, e - b); });
   return nullptr;
 }
 

@@ -2,10 +2,10 @@
 // squares behind the global gradient norm. Each step is computed in float32 in the same
 // order as the tensor ops of engine/train/optimizers.ts (no FMA contraction; see
 // binding.gyp), so the fused update follows the unfused one to the last bit or so.
+#include <algorithm>
 #include <cmath>
-#include <thread>
 #include "common.h"
-#include "blas.h"
+#include "parallel.h"
 
 namespace tl {
 
@@ -27,6 +27,10 @@ static inline __attribute__((always_inline)) void adamLoop(size_t n, const float
     wOut[i] = base - (mi / denom) * stepSize;
   }
 }
+
+// Values per thread from which an Adam update or a sum of squares is split across the pool
+// (~20 µs of work on one core: seven arrays stream through memory per value).
+constexpr size_t kParallelAdamValues = size_t{1} << 15;
 
 #define TL_ADAM_PARAMS float stepSize, float beta1, float oneMinusB1, float beta2, float oneMinusB2, float bc2Sqrt, float eps, float wd, float decay
 #define TL_ADAM_ARGS stepSize, beta1, oneMinusB1, beta2, oneMinusB2, bc2Sqrt, eps, wd, decay
@@ -65,7 +69,10 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   const float oneMinusB2 = static_cast<float>(1.0 - a.num(9));
   const float wd = static_cast<float>(wdD);
   const float decay = static_cast<float>(1.0 - lrD * wdD);
-  adamFresh(wdD == 0.0 ? 0 : decoupled ? 2 : 1, n, w, g, m, v, wOut, mOut, vOut, TL_ADAM_ARGS);
+  const int decayMode = wdD == 0.0 ? 0 : decoupled ? 2 : 1;
+  parallelRange(n, kParallelAdamValues, [&](size_t b, size_t e) {
+    adamFresh(decayMode, e - b, w + b, g + b, m + b, v + b, wOut + b, mOut + b, vOut + b, TL_ADAM_ARGS);
+  });
   return nullptr;
 }
 
@@ -96,9 +103,6 @@ TL_CLONES static void adamOver(int decayMode, size_t n, float* w, const float* g
 
 // adamInPlace(w, g, m, v, stepSize, beta1, beta2, bc2Sqrt, eps, weightDecay, lr, decoupled):
 // the same update written over w, m and v (four distinct arrays), when nothing else sees them.
-// Values from which an in-place Adam update is split over two threads (starting a thread
-// costs ~0.1 ms here; updating a million values takes ~0.6 ms).
-constexpr size_t kParallelAdamValues = size_t{1} << 19;
 
 static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
   Args a(env, info);
@@ -122,16 +126,9 @@ static napi_value AdamInPlace(napi_env env, napi_callback_info info) {
   const float wd = static_cast<float>(wdD);
   const float decay = static_cast<float>(1.0 - lrD * wdD);
   const int decayMode = wdD == 0.0 ? 0 : decoupled ? 2 : 1;
-  // A large tensor (an MoE's expert weights: millions of values, four arrays each) is
-  // updated by two threads when two are asked for: one core does not saturate memory.
-  if (n >= kParallelAdamValues && blasThreads() >= 2) {
-    const size_t half = n / 2 / 16 * 16;
-    std::thread other([&] { adamOver(decayMode, n - half, w + half, g + half, m + half, v + half, TL_ADAM_ARGS); });
-    adamOver(decayMode, half, w, g, m, v, TL_ADAM_ARGS);
-    other.join();
-  } else {
-    adamOver(decayMode, n, w, g, m, v, TL_ADAM_ARGS);
-  }
+  parallelRange(n, kParallelAdamValues, [&](size_t b, size_t e) {
+    adamOver(decayMode, e - b, w + b, g + b, m + b, v + b, TL_ADAM_ARGS);
+  });
   return nullptr;
 }
 
@@ -158,16 +155,18 @@ static napi_value SumSquares(napi_env env, napi_callback_info info) {
   size_t n;
   const float* x = a.f32(0, &n);
   TL_CHECK(env, x, "sumSquares expects a Float32Array");
-  if (n >= kParallelAdamValues && blasThreads() >= 2) {
-    // Millions of gradient values (an MoE's experts): two threads, as for the Adam update.
-    const size_t half = n / 2;
-    double upper = 0;
-    std::thread other([&] { upper = sumOfSquares(x + half, n - half); });
-    const double lower = sumOfSquares(x, half);
-    other.join();
-    return number(env, lower + upper);
-  }
-  return number(env, sumOfSquares(x, n));
+  // One partial sum per part, added in part order: the same total whichever thread ran which part.
+  double partial[64] = {0};
+  const size_t parts = std::min<size_t>(64, static_cast<size_t>(parallelThreads()));
+  const size_t perPart = (n + parts - 1) / parts;
+  if (parts <= 1 || n < kParallelAdamValues * 2) return number(env, sumOfSquares(x, n));
+  parallelTasks(static_cast<int>(parts), [&](int i) {
+    const size_t b = std::min(n, perPart * i), e = std::min(n, b + perPart);
+    partial[i] = sumOfSquares(x + b, e - b);
+  });
+  double total = 0;
+  for (size_t i = 0; i < parts; i++) total += partial[i];
+  return number(env, total);
 }
 
 void defineOptimizer(napi_env env, napi_value exports) {

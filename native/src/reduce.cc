@@ -6,6 +6,7 @@
 #include <vector>
 #include "common.h"
 #include "fastmath.h"
+#include "parallel.h"
 
 namespace tl {
 
@@ -16,6 +17,76 @@ static const char* const kArgReduce[] = {"ArgMax", "ArgMin"};
 // NaN wins, as in the cpu backend's max/min.
 static inline double pickMax(double acc, double v) { return (v != v || v > acc) ? v : acc; }
 static inline double pickMin(double acc, double v) { return (v != v || v < acc) ? v : acc; }
+
+// Rows [first, last) of x seen as [rows, n], each reduced to one value.
+static void reduceRows(int op, double init, const float* x, float* out, int64_t first, int64_t last, int64_t n) {
+  for (int64_t o = first; o < last; o++) {
+    const float* row = x + o * n;
+    double acc = init;
+    switch (op) {
+      case R_SUM:
+      case R_MEAN: {
+        // Four partial sums let the loop pipeline; the order differs from a plain loop
+        // only in rounding far below float32's precision.
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int64_t j = 0;
+        for (; j + 4 <= n; j += 4) {
+          s0 += row[j];
+          s1 += row[j + 1];
+          s2 += row[j + 2];
+          s3 += row[j + 3];
+        }
+        for (; j < n; j++) s0 += row[j];
+        acc = (s0 + s1) + (s2 + s3);
+        if (op == R_MEAN) acc /= static_cast<double>(n);
+        break;
+      }
+      case R_MAX:
+        for (int64_t j = 0; j < n; j++) acc = pickMax(acc, row[j]);
+        break;
+      case R_MIN:
+        for (int64_t j = 0; j < n; j++) acc = pickMin(acc, row[j]);
+        break;
+      case R_PROD:
+        for (int64_t j = 0; j < n; j++) acc *= row[j];
+        break;
+    }
+    out[o] = static_cast<float>(acc);
+  }
+}
+
+// Blocks [first, last) of x seen as [outer, n, inner], columns [c0, c1) of each: whole rows
+// are accumulated, which keeps the inner loop contiguous.
+static void reduceBlocks(int op, double init, const float* x, float* out, int64_t first, int64_t last, int64_t n, int64_t inner,
+                         int64_t c0, int64_t c1) {
+  const int64_t width = c1 - c0;
+  std::vector<double> acc(static_cast<size_t>(width));
+  for (int64_t o = first; o < last; o++) {
+    std::fill(acc.begin(), acc.end(), init);
+    const float* block = x + o * n * inner + c0;
+    for (int64_t j = 0; j < n; j++) {
+      const float* row = block + j * inner;
+      switch (op) {
+        case R_SUM:
+        case R_MEAN:
+          for (int64_t i = 0; i < width; i++) acc[i] += row[i];
+          break;
+        case R_MAX:
+          for (int64_t i = 0; i < width; i++) acc[i] = pickMax(acc[i], row[i]);
+          break;
+        case R_MIN:
+          for (int64_t i = 0; i < width; i++) acc[i] = pickMin(acc[i], row[i]);
+          break;
+        case R_PROD:
+          for (int64_t i = 0; i < width; i++) acc[i] *= row[i];
+          break;
+      }
+    }
+    float* dst = out + o * inner + c0;
+    const double scale = op == R_MEAN ? 1.0 / static_cast<double>(n) : 1.0;
+    for (int64_t i = 0; i < width; i++) dst[i] = static_cast<float>(op == R_MEAN ? acc[i] * scale : acc[i]);
+  }
+}
 
 // reduce(op, x, out, outer, n, inner)
 static napi_value ReduceOp(napi_env env, napi_callback_info info) {
@@ -38,67 +109,23 @@ static napi_value ReduceOp(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   if (inner == 1) {
-    for (int64_t o = 0; o < outer; o++) {
-      const float* row = x + o * n;
-      double acc = init;
-      switch (op) {
-        case R_SUM:
-        case R_MEAN: {
-          // Four partial sums let the loop pipeline; the order differs from a plain loop
-          // only in rounding far below float32's precision.
-          double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          int64_t j = 0;
-          for (; j + 4 <= n; j += 4) {
-            s0 += row[j];
-            s1 += row[j + 1];
-            s2 += row[j + 2];
-            s3 += row[j + 3];
-          }
-          for (; j < n; j++) s0 += row[j];
-          acc = (s0 + s1) + (s2 + s3);
-          if (op == R_MEAN) acc /= static_cast<double>(n);
-          break;
-        }
-        case R_MAX:
-          for (int64_t j = 0; j < n; j++) acc = pickMax(acc, row[j]);
-          break;
-        case R_MIN:
-          for (int64_t j = 0; j < n; j++) acc = pickMin(acc, row[j]);
-          break;
-        case R_PROD:
-          for (int64_t j = 0; j < n; j++) acc *= row[j];
-          break;
-      }
-      out[o] = static_cast<float>(acc);
-    }
+    const size_t rowsPerPart = std::max<size_t>(1, kParallelElements / static_cast<size_t>(n));
+    parallelRange(static_cast<size_t>(outer), rowsPerPart, [&](size_t begin, size_t end) {
+      reduceRows(op, init, x, out, static_cast<int64_t>(begin), static_cast<int64_t>(end), n);
+    }, 1);
     return nullptr;
   }
-  // inner > 1: accumulate whole rows, which keeps the inner loop contiguous.
-  std::vector<double> acc(static_cast<size_t>(inner));
-  for (int64_t o = 0; o < outer; o++) {
-    std::fill(acc.begin(), acc.end(), init);
-    const float* block = x + o * n * inner;
-    for (int64_t j = 0; j < n; j++) {
-      const float* row = block + j * inner;
-      switch (op) {
-        case R_SUM:
-        case R_MEAN:
-          for (int64_t i = 0; i < inner; i++) acc[i] += row[i];
-          break;
-        case R_MAX:
-          for (int64_t i = 0; i < inner; i++) acc[i] = pickMax(acc[i], row[i]);
-          break;
-        case R_MIN:
-          for (int64_t i = 0; i < inner; i++) acc[i] = pickMin(acc[i], row[i]);
-          break;
-        case R_PROD:
-          for (int64_t i = 0; i < inner; i++) acc[i] *= row[i];
-          break;
-      }
-    }
-    float* dst = out + o * inner;
-    const double scale = op == R_MEAN ? 1.0 / static_cast<double>(n) : 1.0;
-    for (int64_t i = 0; i < inner; i++) dst[i] = static_cast<float>(op == R_MEAN ? acc[i] * scale : acc[i]);
+  // Independent outputs: split by blocks, or by columns when there is one block (a bias gradient).
+  const size_t perBlock = static_cast<size_t>(n * inner);
+  if (outer > 1) {
+    parallelRange(static_cast<size_t>(outer), std::max<size_t>(1, kParallelElements / perBlock), [&](size_t begin, size_t end) {
+      reduceBlocks(op, init, x, out, static_cast<int64_t>(begin), static_cast<int64_t>(end), n, inner, 0, inner);
+    }, 1);
+  } else {
+    const size_t columnsPerPart = std::max<size_t>(16, kParallelElements / static_cast<size_t>(n));
+    parallelRange(static_cast<size_t>(inner), columnsPerPart, [&](size_t begin, size_t end) {
+      reduceBlocks(op, init, x, out, 0, outer, n, inner, static_cast<int64_t>(begin), static_cast<int64_t>(end));
+    });
   }
   return nullptr;
 }
@@ -216,7 +243,10 @@ static napi_value Softmax(napi_env env, napi_callback_info info) {
   TL_CHECK(env, x && out && rows >= 0 && cols >= 0 && static_cast<size_t>(rows * cols) <= xn &&
                     static_cast<size_t>(rows * cols) <= on,
            "softmax: arrays are smaller than their shapes");
-  softmaxRows(x, out, rows, cols);
+  const size_t rowsPerPart = std::max<size_t>(1, kParallelElements / static_cast<size_t>(std::max<int64_t>(cols, 1)));
+  parallelRange(static_cast<size_t>(rows), rowsPerPart, [&](size_t begin, size_t end) {
+    softmaxRows(x + begin * cols, out + begin * cols, static_cast<int64_t>(end - begin), cols);
+  }, 1);
   return nullptr;
 }
 

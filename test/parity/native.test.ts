@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '../../engine/tf.js';
 import { addonBuilt } from '../../engine/backend/native/addon.js';
-import { NATIVE_BACKEND, registerNativeBackend } from '../../engine/backend/native/backend.js';
+import { NATIVE_BACKEND, registerNativeBackend, setNativeThreads } from '../../engine/backend/native/backend.js';
 import { fusedAdamUpdate, fusedGlobalNorm } from '../../engine/backend/fused.js';
 import { groupedLinear } from '../../engine/backend/groupedMatMul.js';
 import { gelu, layerNorm } from '../../engine/backend/normalization.js';
@@ -334,6 +334,86 @@ describe.skipIf(!built)('native kernels match the cpu backend', () => {
       const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(groupedLinear(xx as tf.Tensor2D, ww as tf.Tensor3D, bb as tf.Tensor2D, sizes))) as tf.Scalar;
       return [groupedLinear(x as tf.Tensor2D, w as tf.Tensor3D, b as tf.Tensor2D, sizes), ...tf.grads(f)([x, w, b])];
     });
+  });
+});
+
+/**
+ * The same kernels at sizes where the addon shares the work between two threads (products
+ * above a million multiply-adds, element-wise loops above 2^14 values per thread, rows and
+ * columns of reductions, batches of small products): the parts must join up exactly.
+ */
+describe.skipIf(!built)('native kernels split across two threads match the cpu backend', () => {
+  beforeAll(() => {
+    registerNativeBackend();
+    setNativeThreads(2);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it.each([
+    ['split by rows', [300, 200], [200, 100], false, false],
+    ['split by rows, a transposed', [200, 300], [200, 100], true, false],
+    ['split by columns, b transposed', [100, 200], [300, 200], false, true],
+    ['many small products (attention heads)', [600, 17, 16], [600, 16, 17], false, false],
+  ] as const)('matMul %s', async (_name, as, bs, ta, tb) => {
+    await expectParity(() => tf.matMul(rnd([...as], 60), rnd([...bs], 61), ta, tb));
+  });
+
+  it('a fused product with bias and relu, and its gradient', async () => {
+    await expectParity(() => {
+      const f = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b, activation: 'relu' });
+      const [a, w, b] = [rnd([400, 200], 62), rnd([200, 100], 63), rnd([100], 64)];
+      return [f(a, w, b), ...tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.square(f(x, y, z))) as tf.Scalar)([a, w, b])];
+    }, 5e-4); // weight gradients sum 400 rows, in BLAS's order rather than the cpu backend's (one thread gives the same error)
+  });
+
+  it('element-wise ops: flat, a row broadcast over a matrix, and unary maps', async () => {
+    await expectParity(() => {
+      const [x, y, row] = [rnd([70000], 65), rnd([70000], 66), rnd([200], 67)];
+      return [tf.add(x, y), tf.div(x, tf.add(tf.abs(y), 1)), tf.mul(rnd([300, 200], 68), row), tf.exp(x), tf.relu(y)];
+    });
+  });
+
+  it('reductions over rows, over the batch axis and over a middle axis; softmax; transpose', async () => {
+    await expectParity(() => {
+      const x = rnd([2000, 40], 69);
+      return [tf.sum(x, 1), tf.sum(x, 0), tf.max(x, 1), tf.mean(rnd([30, 1000, 20], 70), 1), tf.softmax(x), tf.transpose(rnd([300, 200], 71))];
+    });
+  });
+
+  it('LayerNorm with γ and β, GELU, and their gradients', async () => {
+    await expectParity(() => {
+      const [x, gamma, beta, r] = [rnd([2000, 32], 72), rnd([32], 73), rnd([32], 74), rnd([2000, 32], 75)];
+      const ln = (t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(layerNorm(t, 1e-5, g, b), r)) as tf.Scalar;
+      const z = tf.mul(rnd([70000], 76), 3);
+      return [layerNorm(x, 1e-5, gamma, beta), ...tf.grads(ln)([x, gamma, beta]), gelu(z), tf.grad((t: tf.Tensor) => tf.sum(gelu(t)))(z)];
+    }, 2e-4);
+  });
+
+  it('the modulated linear kernel (ModLin) and its gradients', async () => {
+    await expectParity(() => {
+      const [x, m, w, b] = [rnd([8, 4, 17, 64], 77), rnd([4, 64], 78), rnd([64, 48], 79), rnd([48], 80)];
+      const r = rnd([8, 4, 17, 48], 81);
+      const f = (...t: tf.Tensor[]) => tf.sum(tf.mul(modulatedLinear(t[0], t[1], t[2], t[3]), r)) as tf.Scalar;
+      return [modulatedLinear(x, m, w, b), ...tf.grads(f)([x, m, w, b])];
+    }, 2e-4);
+  });
+
+  it('grouped expert products with their gradients', async () => {
+    await expectParity(() => {
+      const [x, w, b] = [rnd([600, 64], 82), rnd([4, 64, 96], 83), rnd([4, 96], 84)];
+      const sizes = [200, 0, 150, 250];
+      const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(groupedLinear(xx as tf.Tensor2D, ww as tf.Tensor3D, bb as tf.Tensor2D, sizes))) as tf.Scalar;
+      return [groupedLinear(x as tf.Tensor2D, w as tf.Tensor3D, b as tf.Tensor2D, sizes), ...tf.grads(f)([x, w, b])];
+    }, 5e-4); // as above: sums over hundreds of rows in BLAS's order
+  });
+
+  it('gives the same values on every run (the work is cut the same way whichever thread is free)', async () => {
+    await tf.setBackend(NATIVE_BACKEND);
+    const run = () => tf.tidy(() => Array.from(tf.sum(tf.matMul(rnd([300, 200], 85), rnd([200, 100], 86)), 0).dataSync()));
+    const first = run();
+    for (let i = 0; i < 5; i++) expect(run()).toEqual(first);
   });
 });
 

@@ -56,7 +56,7 @@ export interface NativeAddon {
     scratch: Float32Array, rows: number, inDim: number, outDim: number, tokens: number, functions: number,
   ): void;
   /**
-   * Products over groups of rows with per-group weights, groups spread over the BLAS threads asked for.
+   * Products over groups of rows with per-group weights, groups shared out over the addon's threads.
    * mode 0: c[rows_g] = a[rows_g]·b[g] (+ bias[g], act); 1: c[rows_g] = a[rows_g]·b[g]ᵀ; 2: c[g] = a[rows_g]ᵀ·b[rows_g].
    */
   groupedGemm(a: Float32Array, b: Float32Array, c: Float32Array, sizes: Int32Array, mode: 0 | 1 | 2, k: number, n: number, bias: Float32Array | null, activation: number, alpha: number): void;

@@ -113,9 +113,10 @@ export function tensorFloat32Array(n: number): Float32Array {
 }
 
 /**
- * BLAS worker threads for the native backend (OpenBLAS starts with one per core). Small
- * models on a busy machine are often faster on one. Returns the count in effect, or null
- * when the backend is not registered.
+ * Threads the native kernels share work across (the caller included; one per core at
+ * start): products, element-wise loops and the optimizer go through the addon's own pool,
+ * and OpenBLAS runs single-threaded inside it. Small models on a busy machine are sometimes
+ * faster on one. Returns the count in effect, or null when the backend is not registered.
  */
 export function setNativeThreads(n: number): number | null {
   return context ? context.addon.setThreads(n) : null;

@@ -6,6 +6,7 @@
 #include <cblas.h>
 #endif
 #include <algorithm>
+#include <vector>
 #include "parallel.h"
 
 namespace tl {
@@ -33,15 +34,51 @@ inline void sgemmOne(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k
   cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.f, A, lda, B, ldb, 0.f, C, ldc);
 }
 
-// C = op(A)·op(B), row-major, split across the pool's threads when big enough: along the
-// rows of C when B is the smaller operand (each part packs all of B), else along its columns.
+// C = op(A)·op(B) with the k dimension cut in `parts` ranges: part 0 writes C, the others
+// write partial products that are then added in part order. For weight gradients, where
+// C is small and k is the batch: each thread reads its own rows of both operands.
+inline void sgemmSplitK(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
+                        int ldb, float* C, int ldc, int parts) {
+  const int step = (k / parts + 15) / 16 * 16;
+  std::vector<float> partial(static_cast<size_t>(parts - 1) * m * n);
+  parallelTasks(parts, [&](int i) {
+    const int begin = std::min(k, step * i);
+    const int size = i + 1 == parts ? k - begin : std::min(step, k - begin);
+    float* out = i == 0 ? C : partial.data() + static_cast<size_t>(i - 1) * m * n;
+    const int ldo = i == 0 ? ldc : n;
+    if (size <= 0) {
+      for (int r = 0; r < m; r++) std::fill(out + static_cast<size_t>(r) * ldo, out + static_cast<size_t>(r) * ldo + n, 0.f);
+      return;
+    }
+    const float* Ai = ta == CblasNoTrans ? A + begin : A + static_cast<size_t>(begin) * lda;
+    const float* Bi = tb == CblasNoTrans ? B + static_cast<size_t>(begin) * ldb : B + begin;
+    sgemmOne(ta, tb, m, n, size, Ai, lda, Bi, ldb, out, ldo);
+  });
+  for (int p = 1; p < parts; p++) {
+    const float* part = partial.data() + static_cast<size_t>(p - 1) * m * n;
+    for (int r = 0; r < m; r++)
+      for (int c = 0; c < n; c++) C[static_cast<size_t>(r) * ldc + c] += part[static_cast<size_t>(r) * n + c];
+  }
+}
+
+// C = op(A)·op(B), row-major, split across the pool's threads when big enough: along k when
+// C is small and k long (a weight gradient over a batch), else along the rows of C when B is
+// the smaller operand (each part packs all of B), else along its columns.
 inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
                   int ldb, float* C, int ldc) {
   blasSingleThreaded();
   const int threads = parallelThreads();
   const bool byRows = m >= n;
   const int extent = byRows ? m : n;
-  if (threads < 2 || static_cast<double>(m) * n * k < kParallelGemmWork || extent < 32 || inParallelTask()) {
+  if (threads < 2 || static_cast<double>(m) * n * k < kParallelGemmWork || inParallelTask()) {
+    sgemmOne(ta, tb, m, n, k, A, lda, B, ldb, C, ldc);
+    return;
+  }
+  if (std::max(m, n) <= 256 && k >= 8 * std::max(m, n)) {
+    sgemmSplitK(ta, tb, m, n, k, A, lda, B, ldb, C, ldc, std::min(threads, k / 64));
+    return;
+  }
+  if (extent < 32) {
     sgemmOne(ta, tb, m, n, k, A, lda, B, ldb, C, ldc);
     return;
   }

@@ -19,7 +19,8 @@ export function installProbe(): void {
     frames: [] as number[],
     recording: false,
     frameNo: 0,
-    keys: [] as { key: string; t0: number; painted: number }[],
+    keys: [] as { key: string; t0: number; processed: number; frame: number; painted: number }[],
+    lastProcessed: 0,
     events: [] as { name: string; duration: number; interactionId: number; startTime: number; processing: number }[],
     loafs: [] as { start: number; duration: number; blocking: number; scripts: { invoker: string; source: string; duration: number }[] }[],
     chartDraws: new Map<string, number>(),
@@ -49,14 +50,25 @@ export function installProbe(): void {
   }, true);
 
   // Keystrokes: the frame after the keydown is the one that shows the typed character.
+  // Besides keydown → painted, the probe notes when the app finished handling the key (the
+  // last keydown or input listener, which run after React's) and when the frame's work
+  // started (its rAF callbacks run first), so the wait for the display's next frame can be
+  // told apart from the work.
+  const processed = () => {
+    probe.lastProcessed = performance.now();
+  };
+  window.addEventListener('keydown', processed);
+  window.addEventListener('input', processed);
   window.addEventListener(
     'keydown',
     (e) => {
       const t0 = e.timeStamp;
       const key = e.key;
       requestAnimationFrame(() => {
+        const frame = performance.now();
+        const done = probe.lastProcessed;
         const ch = new MessageChannel();
-        ch.port1.onmessage = () => probe.keys.push({ key, t0, painted: performance.now() });
+        ch.port1.onmessage = () => probe.keys.push({ key, t0, processed: done, frame, painted: performance.now() });
         ch.port2.postMessage(0);
       });
     },

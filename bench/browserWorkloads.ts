@@ -88,7 +88,10 @@ export async function measureDrag(page: Page, ms = 2000, zoom = 0.3): Promise<Dr
 }
 
 export interface TypingResult {
+  /** Keydown → the frame that shows it painted, ms (includes waiting for that frame to begin). */
   latencies: number[];
+  /** Handling the key (keydown → the app's last listener) plus producing the frame that shows it (its rAF → painted), ms. */
+  work: number[];
   /** Keystrokes the Event Timing API reported at ≥ 16 ms (it reports no shorter ones). */
   slowEvents: number;
   worstEventMs: number;
@@ -124,7 +127,7 @@ export async function measureTyping(page: Page, nodeId: string, field: 'param-un
   const rec = await stopRecording(page);
   const { keys, events } = await page.evaluate(() => {
     const b = (window as any).__bench;
-    return { keys: b.keys as { t0: number; painted: number }[], events: b.events as { name: string; duration: number; interactionId: number }[] };
+    return { keys: b.keys as { t0: number; processed: number; frame: number; painted: number }[], events: b.events as { name: string; duration: number; interactionId: number }[] };
   });
   await page.keyboard.press('Escape');
   await input.blur();
@@ -132,6 +135,7 @@ export async function measureTyping(page: Page, nodeId: string, field: 'param-un
   for (const e of events) if (e.interactionId && /^key|^input|^beforeinput/.test(e.name)) interactions.set(e.interactionId, Math.max(interactions.get(e.interactionId) ?? 0, e.duration));
   return {
     latencies: keys.map((k) => k.painted - k.t0),
+    work: keys.map((k) => Math.max(0, k.processed - k.t0) + (k.painted - k.frame)),
     slowEvents: interactions.size,
     worstEventMs: Math.max(0, ...interactions.values()),
     longFrames: topScripts(rec.loafs),

@@ -20,8 +20,10 @@ namespace tl {
 namespace {
 
 // How long a worker keeps polling after its last task before it sleeps: longer than the
-// gap between two kernels of a training step (tens of microseconds), short enough that an
-// idle engine leaves the core alone.
+// gap between two kernels of a training step (tens of microseconds) and than the work
+// between two steps of a small model (measured: 0.3 ms let the MLP's first product of each
+// step find the worker asleep, 1.3 vs 1.8 ms a step), short enough that an idle engine
+// leaves the core alone.
 constexpr auto kSpinBeforeSleep = std::chrono::microseconds(3000);
 constexpr int kMaxTasks = 0xFFFF;
 

@@ -147,9 +147,14 @@ export async function trainModel(model: CompiledModel, data: LoadedDataset, conf
       state.epoch++;
       state.step = state.epoch * stepsPerEpoch;
       if (state.epoch % evalEvery === 0 || state.epoch === config.epochs) {
+        // Evaluated in training-sized batches: activations stay within what training already
+        // needs (and what the memory check allowed), and on the native backend they reuse the
+        // step's pooled arrays; batches of 1,000 took a Neural-Interpreters stack to 4 GB and a
+        // storm of garbage collections for new arrays.
+        const batchSize = config.batchSize;
         final = {
-          train: await evaluate(model, data.train, data.spec, { limit: hooks.trainEvalLimit ?? 10000 }),
-          test: await evaluate(model, data.test, data.spec),
+          train: await evaluate(model, data.train, data.spec, { limit: hooks.trainEvalLimit ?? 10000, batchSize }),
+          test: await evaluate(model, data.test, data.spec, { batchSize }),
         };
         reportEpoch(state, final, started, hooks);
       }

@@ -6,6 +6,7 @@ import { initBackend } from '../../engine/backend/select.js';
 import { trainGraph } from '../../engine/run/trainGraph.js';
 import type { TrainEvent } from '../../engine/train/events.js';
 import type { Graph } from '../../engine/graph/schema.js';
+import { CompiledModel } from '../../engine/compile/compile.js';
 import { spiralsGraph } from '../helpers/graphs.js';
 
 type Done = Extract<TrainEvent, { event: 'done' }>;
@@ -93,6 +94,24 @@ describe('training', () => {
     expect(sam.steps.map((s) => s.loss)).not.toEqual(plain.steps.map((s) => s.loss));
     expect(sam.done!.metrics.testAccuracy).toBeGreaterThan(0.9);
     expect(plain.done!.metrics.testAccuracy).toBeGreaterThan(0.9);
+  });
+
+  it('evaluates in batches no larger than a training batch, so an epoch end needs no more memory than a step', async () => {
+    const forward = CompiledModel.prototype.forward;
+    const evalBatches: number[] = [];
+    CompiledModel.prototype.forward = function (this: CompiledModel, ...args: Parameters<typeof forward>) {
+      if (!args[1]?.training) evalBatches.push(args[0].x.shape[0]);
+      return forward.apply(this, args);
+    };
+    try {
+      const { done } = await run(small(1));
+      expect(done?.metrics.testAccuracy).toBeGreaterThan(0.5);
+    } finally {
+      CompiledModel.prototype.forward = forward;
+    }
+    // 320 training and 80 test samples, batch 32: every sample is evaluated, 32 at a time.
+    expect(Math.max(...evalBatches)).toBe(32);
+    expect(evalBatches.reduce((a, b) => a + b, 0)).toBe(400);
   });
 
   it('reports a graph error as an error event naming the node', async () => {

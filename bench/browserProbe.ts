@@ -3,9 +3,6 @@
  * addInitScript), so the browser benchmarks measure from inside Chromium:
  *
  * - a requestAnimationFrame recorder (frame timestamps while a workload runs);
- * - per-keystroke latency: keydown timestamp → the first task after the next frame's
- *   rAF callbacks (the frame that paints the keystroke), and the Event Timing API's
- *   entries (what Chrome reports as INP; it only reports events of ≥ 16 ms);
  * - long animation frames (LoAF) with the scripts that made them long;
  * - chart redraws per animation frame (uPlot clears its canvas once per draw);
  * - the engine's WebSocket: captured so the chart workload can feed pushes into it as
@@ -19,9 +16,6 @@ export function installProbe(): void {
     frames: [] as number[],
     recording: false,
     frameNo: 0,
-    keys: [] as { key: string; t0: number; processed: number; frame: number; painted: number }[],
-    lastProcessed: 0,
-    events: [] as { name: string; duration: number; interactionId: number; startTime: number; processing: number }[],
     loafs: [] as { start: number; duration: number; blocking: number; scripts: { invoker: string; source: string; duration: number }[] }[],
     chartDraws: new Map<string, number>(),
     sockets: [] as WebSocket[],
@@ -49,40 +43,6 @@ export function installProbe(): void {
     if ((e.target as Element | null)?.closest?.('[data-testid="train-button"]')) probe.trainClicked = performance.now();
   }, true);
 
-  // Keystrokes: the frame after the keydown is the one that shows the typed character.
-  // Besides keydown → painted, the probe notes when the app finished handling the key (the
-  // last keydown or input listener, which run after React's) and when the frame's work
-  // started (its rAF callbacks run first), so the wait for the display's next frame can be
-  // told apart from the work.
-  const processed = () => {
-    probe.lastProcessed = performance.now();
-  };
-  window.addEventListener('keydown', processed);
-  window.addEventListener('input', processed);
-  window.addEventListener(
-    'keydown',
-    (e) => {
-      const t0 = e.timeStamp;
-      const key = e.key;
-      requestAnimationFrame(() => {
-        const frame = performance.now();
-        const done = probe.lastProcessed;
-        const ch = new MessageChannel();
-        ch.port1.onmessage = () => probe.keys.push({ key, t0, processed: done, frame, painted: performance.now() });
-        ch.port2.postMessage(0);
-      });
-    },
-    true,
-  );
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries() as (PerformanceEntry & { interactionId?: number; processingStart: number; processingEnd: number })[]) {
-        probe.events.push({ name: e.name, duration: e.duration, interactionId: e.interactionId ?? 0, startTime: e.startTime, processing: e.processingEnd - e.processingStart });
-      }
-    }).observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
-  } catch {
-    /* no Event Timing: the rAF measurement stands alone */
-  }
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries() as (PerformanceEntry & { blockingDuration: number; scripts: { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number }[] })[]) {

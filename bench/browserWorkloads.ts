@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { frameStats, median, percentile } from './browserSession.js';
+import { traceKeystrokes, type KeystrokeTiming } from './keystrokeTrace.js';
 
 /* The in-page state the probe keeps (bench/browserProbe.ts). */
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -88,20 +89,15 @@ export async function measureDrag(page: Page, ms = 2000, zoom = 0.3): Promise<Dr
 }
 
 export interface TypingResult {
-  /** Keydown → the frame that shows it painted, ms (includes waiting for that frame to begin). */
-  latencies: number[];
-  /** Handling the key (keydown → the app's last listener) plus producing the frame that shows it (its rAF → painted), ms. */
-  work: number[];
-  /** Keystrokes the Event Timing API reported at ≥ 16 ms (it reports no shorter ones). */
-  slowEvents: number;
-  worstEventMs: number;
+  /** Per keystroke, measured by Chromium's trace (bench/keystrokeTrace.ts). */
+  keys: KeystrokeTiming[];
   longFrames: string;
 }
 
 /**
  * Types into a text field of the inspector, one key every `gapMs` as a quick typist
- * does, alternating a digit and Backspace so every keystroke is a valid edit, and
- * measures each keystroke from its keydown to the frame that shows it.
+ * does, alternating a digit and Backspace so every keystroke is a valid edit, under a
+ * Chromium performance trace that times each keystroke.
  */
 export async function measureTyping(page: Page, nodeId: string, field: 'param-units' | 'label', keystrokes = 20, gapMs = 120): Promise<TypingResult> {
   await page.evaluate((id) => {
@@ -113,33 +109,18 @@ export async function measureTyping(page: Page, nodeId: string, field: 'param-un
   await input.click();
   await page.keyboard.press('End');
   await page.waitForTimeout(300);
-  await page.evaluate(() => {
-    const b = (window as any).__bench;
-    b.keys = [];
-    b.events = [];
-  });
   await startRecording(page);
-  for (let i = 0; i < keystrokes; i++) {
-    await page.keyboard.press(i % 2 === 0 ? String((i / 2) % 10) : 'Backspace');
-    await page.waitForTimeout(gapMs);
-  }
-  await page.waitForTimeout(300);
-  const rec = await stopRecording(page);
-  const { keys, events } = await page.evaluate(() => {
-    const b = (window as any).__bench;
-    return { keys: b.keys as { t0: number; processed: number; frame: number; painted: number }[], events: b.events as { name: string; duration: number; interactionId: number }[] };
+  const keys = await traceKeystrokes(page, async () => {
+    for (let i = 0; i < keystrokes; i++) {
+      await page.keyboard.press(i % 2 === 0 ? String((i / 2) % 10) : 'Backspace');
+      await page.waitForTimeout(gapMs);
+    }
+    await page.waitForTimeout(300);
   });
+  const rec = await stopRecording(page);
   await page.keyboard.press('Escape');
   await input.blur();
-  const interactions = new Map<number, number>();
-  for (const e of events) if (e.interactionId && /^key|^input|^beforeinput/.test(e.name)) interactions.set(e.interactionId, Math.max(interactions.get(e.interactionId) ?? 0, e.duration));
-  return {
-    latencies: keys.map((k) => k.painted - k.t0),
-    work: keys.map((k) => Math.max(0, k.processed - k.t0) + (k.painted - k.frame)),
-    slowEvents: interactions.size,
-    worstEventMs: Math.max(0, ...interactions.values()),
-    longFrames: topScripts(rec.loafs),
-  };
+  return { keys, longFrames: topScripts(rec.loafs) };
 }
 
 export interface ChartResult {

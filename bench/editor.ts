@@ -14,6 +14,7 @@ import { largeGraph } from './largeGraph.js';
 import { spiralsGraph } from '../test/helpers/graphs.js';
 import { describeMachine, openBenchSession, openWorkspaceFile } from './browserSession.js';
 import { measureCharts, measureDrag, measureFirstStep, measureTyping, median, percentile } from './browserWorkloads.js';
+import type { KeystrokeTiming } from './keystrokeTrace.js';
 
 export interface EditorBenchRow {
   name: string;
@@ -64,35 +65,34 @@ export async function browserEditorBenchmarks(options: EditorBenchOptions = {}):
     rows.push({ name: 'drag a node, 1,000-node graph: longest frame', value: round1(dragWorst), unit: 'ms', target: '(reported)', met: true });
 
     const typing = async (field: 'param-units' | 'label', nodeId: string, graphName: string) => {
-      const latencies: number[] = [];
-      const work: number[] = [];
-      let slow = 0;
+      const keys: KeystrokeTiming[] = [];
       for (let i = 0; i < rounds; i++) {
         const r = await measureTyping(page, nodeId, field);
-        latencies.push(...r.latencies);
-        work.push(...r.work);
-        slow += r.slowEvents;
-        log(`typing in ${field} (${graphName}): work median ${round1(median(r.work))} ms, to paint median ${round1(median(r.latencies))} ms, p95 ${round1(percentile(r.latencies, 95))} ms over ${r.latencies.length} keys; Event Timing: ${r.slowEvents} keystrokes ≥ 16 ms (worst ${r.worstEventMs} ms)${r.longFrames ? `; long frames: ${r.longFrames}` : ''}`);
+        keys.push(...r.keys);
+        const work = r.keys.map((k) => k.workMs);
+        const presented = r.keys.map((k) => k.presentedMs);
+        log(`typing in ${field} (${graphName}): work median ${round1(median(work))} ms, p95 ${round1(percentile(work, 95))} ms; handled median ${round1(median(r.keys.map((k) => k.handledMs)))} ms; presented median ${round1(median(presented))} ms, p95 ${round1(percentile(presented, 95))} ms over ${r.keys.length} keys${r.longFrames ? `; long frames: ${r.longFrames}` : ''}`);
       }
-      return { latencies, work, slow };
+      return { work: keys.map((k) => k.workMs), presented: keys.map((k) => k.presentedMs) };
     };
     for (const field of ['param-units', 'label'] as const) {
-      const { latencies, work, slow } = await typing(field, 'a40', '1,000 nodes');
+      const { work, presented } = await typing(field, 'a40', '1,000 nodes');
       const what = field === 'label' ? 'label (text)' : 'units (number)';
-      // The target is the work a keystroke costs (handling it and producing the frame that
-      // shows it): under 16 ms, typing never costs the display a frame. Keydown → paint
-      // also holds the wait for the next frame to begin (0–16.7 ms at 60 Hz), which no page
-      // controls; it is reported beside it.
-      rows.push({ name: `inspector keystroke work (handling + the frame that shows it), 1,000 nodes, ${what}: median`, value: round1(median(work)), unit: 'ms', target: '< 16 ms', met: median(work) < 16 });
+      // The target is the main-thread work a keystroke costs (waiting for earlier tasks,
+      // handling it, and every task up to the commit of the frame that shows it): under
+      // 16 ms, typing never costs the display a frame. Keystroke → presented also holds
+      // the wait for the next frame and the compositor's raster and draw, which the page
+      // does not control; it is reported beside it, with the same on a 12-node graph.
+      rows.push({ name: `inspector keystroke work (main thread, key → its frame committed), 1,000 nodes, ${what}: median`, value: round1(median(work)), unit: 'ms', target: '< 16 ms', met: median(work) < 16 });
       rows.push({ name: `inspector keystroke work, 1,000 nodes, ${what}: p95`, value: round1(percentile(work, 95)), unit: 'ms', target: '< 16 ms', met: percentile(work, 95) < 16 });
-      rows.push({ name: `inspector keystroke → paint (with the wait for the next frame), 1,000 nodes, ${what}: median`, value: round1(median(latencies)), unit: 'ms', target: '(reported)', met: true });
-      rows.push({ name: `inspector keystrokes ≥ 16 ms to paint per Event Timing, 1,000 nodes, ${what}`, value: slow, unit: `of ${latencies.length}`, target: '(reported)', met: true });
+      rows.push({ name: `inspector keystroke → presented (Event Timing), 1,000 nodes, ${what}: median`, value: round1(median(presented)), unit: 'ms', target: '(reported)', met: true });
+      rows.push({ name: `inspector keystroke → presented, 1,000 nodes, ${what}: p95`, value: round1(percentile(presented, 95)), unit: 'ms', target: '(reported)', met: true });
     }
     // The same typing on a 12-node graph: what this machine's browser needs for any keystroke.
     await openWorkspaceFile(page, 'small.loom.json');
     await page.waitForFunction(problemsNone, undefined, { timeout: 30_000 });
     const floor = await typing('param-units', 'a0', '12 nodes');
-    rows.push({ name: 'inspector keystroke → paint, 12 nodes (this machine\'s floor): median', value: round1(median(floor.latencies)), unit: 'ms', target: '(reported)', met: true });
+    rows.push({ name: 'inspector keystroke → presented, 12 nodes (this machine\'s floor): median', value: round1(median(floor.presented)), unit: 'ms', target: '(reported)', met: true });
     rows.push({ name: 'inspector keystroke work, 12 nodes: median', value: round1(median(floor.work)), unit: 'ms', target: '(reported)', met: true });
 
     // First step: the first Train of this engine, then again.

@@ -6,6 +6,23 @@ import { fake2dDataset, spiralsGraph } from '../../test/helpers/graphs.js';
 const check = (graph: unknown) => validateGraph(graph, { describeDataset: fake2dDataset });
 
 describe('validateGraph', () => {
+  it('gives the same answer when it reuses the schema checks of items it saw before, problems included', () => {
+    const itemChecks = new WeakMap();
+    const g = spiralsGraph();
+    g.nodes.push({ id: 'odd', type: 'Linear', params: 'wide' as never });
+    g.edges.push({ source: 7 } as never);
+    const fresh = check(g);
+    expect(fresh.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['node-format', 'edge-format']));
+    const first = validateGraph(g, { describeDataset: fake2dDataset, itemChecks });
+    // The next edit shares every item but one (as a graph rebuilt from a delta does).
+    const next = { ...g, nodes: g.nodes.map((n) => (n.id === 'h1' ? { ...n, params: { units: 8 } } : n)) };
+    const second = validateGraph(next, { describeDataset: fake2dDataset, itemChecks });
+    expect(first.problems).toEqual(fresh.problems);
+    expect(second.problems).toEqual(check(next).problems);
+    expect(second.edgeTypes).toEqual(check(next).edgeTypes);
+    expect(second.edgeTypes[1]?.shape).toEqual(['B', 8]);
+  });
+
   it('accepts the spirals MLP and infers a shape for every edge', () => {
     const r = check(spiralsGraph());
     expect(r.problems).toEqual([]);

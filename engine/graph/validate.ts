@@ -59,6 +59,12 @@ export interface ValidateOptions {
   memoryLimit?: number;
   /** Batch size used for the memory estimate when the graph has no training settings. */
   batchSize?: number;
+  /**
+   * Schema checks of node and edge objects seen before, by identity. Only for callers
+   * whose graphs share unchanged items and never mutate them: the engine service, whose
+   * graphs come from the wire and are rebuilt from deltas around the same objects.
+   */
+  itemChecks?: WeakMap<object, z.ZodSafeParseResult<unknown>>;
 }
 
 /** Validates a graph file's text: syntax errors and later problems carry line numbers. */
@@ -151,8 +157,11 @@ class GraphChecker {
       this.error(name, `"${name}" must be a list${value === undefined ? ' (it is missing)' : ''}`, { path: name });
       return items;
     }
+    const memo = this.options.itemChecks;
     value.forEach((item, index) => {
-      const r = schema.safeParse(item);
+      const seen = memo && item !== null && typeof item === 'object' ? (memo.get(item) as z.ZodSafeParseResult<T> | undefined) : undefined;
+      const r = seen ?? schema.safeParse(item);
+      if (memo && !seen && item !== null && typeof item === 'object') memo.set(item, r);
       if (r.success) {
         items.push({ index, value: r.data });
         return;

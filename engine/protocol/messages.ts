@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DatasetRefSchema, TrainingSchema } from '../graph/schema.js';
+import { GraphDeltaSchema, GraphRefSchema } from './graphDelta.js';
 import type { Problem } from '../graph/problems.js';
 import type { ParamSpec } from '../nodes/params.js';
 import type { NodeGroup } from '../nodes/kind.js';
@@ -49,8 +50,14 @@ export const RequestSchemas = {
   'kinds.list': z.object({}),
   /** Datasets and their parameter forms. */
   'datasets.list': z.object({}),
-  /** Validation and shape inference of a graph (on every edit). */
-  'graph.validate': z.object({ graph: anyGraph }),
+  /**
+   * Validation and shape inference of a graph (on every edit): the whole `graph`, or a
+   * `delta` from one sent earlier with `remember` (an unknown base is refused with code
+   * "unknown-graph", and the client sends the whole graph again).
+   */
+  'graph.validate': z
+    .object({ graph: anyGraph.optional(), delta: GraphDeltaSchema.optional(), remember: GraphRefSchema.optional() })
+    .refine((p) => (p.graph !== undefined) !== (p.delta !== undefined), 'give either graph or delta'),
   /** A sample of a dataset for the preview (scatter for 2-D, image grid for MNIST). */
   'dataset.preview': z.object({ dataset: DatasetRefSchema, limit: z.number().int().min(1).max(5000), seed: z.number().int().min(0).max(2 ** 31 - 1).optional() }),
   'train.start': z.object({ graph: anyGraph, overrides: TrainingSchema.partial().optional(), backend: z.enum(['tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']).optional() }),

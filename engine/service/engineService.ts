@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import { join } from 'node:path';
 import { currentBackend, initBackend } from '../backend/select.js';
 import { describeDataset } from '../data/registry.js';
@@ -24,6 +25,7 @@ import { exportForProtocol } from '../export/exportGraph.js';
 import { datasetInfos, nodeKindInfos } from './catalog.js';
 import { DatasetCache } from './datasetCache.js';
 import { DataImports } from './dataImport.js';
+import { GraphMemory } from './graphMemory.js';
 import { confinedDescribe } from './dataPaths.js';
 import { packageRoot } from './paths.js';
 import { RecoveryStore } from './recovery.js';
@@ -71,6 +73,9 @@ export class EngineService {
   private readonly handlers: Handlers;
   private readonly analysis: AnalysisJobs;
   private readonly imports: DataImports;
+  private readonly graphs = new GraphMemory();
+  /** Nodes and edges of remembered graphs are immutable: their schema checks are kept. */
+  private readonly itemChecks = new WeakMap<object, z.ZodSafeParseResult<unknown>>();
 
   constructor(private options: EngineServiceOptions) {
     this.cache = new DatasetCache(options.workspaceDir);
@@ -124,6 +129,7 @@ export class EngineService {
     await this.runs.dispose();
     this.throttle.dispose();
     this.cache.clear();
+    this.graphs.clear();
     await this.imports.dispose();
   }
 
@@ -134,7 +140,7 @@ export class EngineService {
     return {
       'kinds.list': () => ({ result: nodeKindInfos() }),
       'datasets.list': () => ({ result: datasetInfos() }),
-      'graph.validate': ({ graph }) => ({ result: this.validate(graph) }),
+      'graph.validate': (params) => ({ result: this.validate(this.graphs.resolve(params)) }),
       'dataset.preview': async ({ dataset, limit, seed }) => {
         const described = this.describe(dataset);
         const errors = described.problems.filter((p) => p.severity === 'error');
@@ -213,7 +219,7 @@ export class EngineService {
 
   /** Problems, shapes on every edge, memory, and the parameter count when the graph compiles. */
   private validate(graph: unknown): ValidationInfo {
-    const v = validateGraph(graph, { describeDataset: this.describe });
+    const v = validateGraph(graph, { describeDataset: this.describe, itemChecks: this.itemChecks });
     const compilable = v.graph !== null && !v.problems.some((p) => p.severity === 'error');
     return {
       problems: v.problems,
@@ -233,12 +239,14 @@ function countParameters(
   outputTypes: Record<string, Record<string, TensorType>>,
 ): number {
   let total = 0;
+  const incoming = new Map<string, ReturnType<typeof validateGraph>['edges']>();
+  for (const e of edges) incoming.set(e.target, [...(incoming.get(e.target) ?? []), e]);
   for (const id of order) {
     const checked = nodes.get(id);
     const kind = checked && getKind(checked.node.type);
     if (!checked || !kind?.variables) continue;
     const inputs: Record<string, TensorType> = {};
-    for (const e of edges) if (e.target === id && outputTypes[e.source]?.[e.sourcePort]) inputs[e.targetPort] = outputTypes[e.source][e.sourcePort];
+    for (const e of incoming.get(id) ?? []) if (outputTypes[e.source]?.[e.sourcePort]) inputs[e.targetPort] = outputTypes[e.source][e.sourcePort];
     for (const spec of kind.variables(checked.params, inputs)) total += spec.shape.reduce((a, b) => a * b, 1);
   }
   return total;

@@ -42,7 +42,9 @@ export interface Served {
  * starts it, and resolves once it says where it runs (rejects if it exits first or takes 60 s).
  */
 export async function spawnServe(workspace: string, home: string): Promise<{ child: ChildProcess; url: string; exited: Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'tensorloom.mjs'), 'serve', '--port', '0', '--workspace', workspace], {
+  // TENSORLOOM_SERVE_CPU_PROF=DIR profiles the server and its engine worker (one .cpuprofile each).
+  const profile = process.env.TENSORLOOM_SERVE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TENSORLOOM_SERVE_CPU_PROF}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, join(ROOT, 'bin', 'tensorloom.mjs'), 'serve', '--port', '0', '--workspace', workspace], {
     cwd: ROOT,
     env: { ...process.env, TENSORLOOM_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -84,6 +84,7 @@ describe('the canvas on a large graph', () => {
     await poll(() => inputPortNames().first().isVisible()).toBe(true);
     const hint = page.getByTestId('detail-hint');
     expect(await hint.count()).toBe(0);
+    const readable = await page.locator('.react-flow__node').count();
 
     await zoomUntil('zoomout', 'low');
     expect(await zoom()).toBeLessThan(0.4);
@@ -92,7 +93,8 @@ describe('the canvas on a large graph', () => {
     await poll(() => inputPortNames().first().isVisible()).toBe(false);
     expect(await inputPortNames().last().isVisible()).toBe(false);
     // More of the graph is on screen than at the readable zoom, all in less detail.
-    expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(100);
+    // (Polled: the zoom animates, and React Flow renders what comes into view as it does.)
+    await poll(() => page.locator('.react-flow__node').count()).toBeGreaterThan(readable);
     await page.waitForTimeout(300); // let the last frame paint before the picture
     await screenshot(page, 'large-graph-zoomed-out');
 

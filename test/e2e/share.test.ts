@@ -46,6 +46,23 @@ async function openPage(url = served.url): Promise<Page> {
   return page;
 }
 
+/**
+ * The pages opened so far stop autosaving and their recovery copy is cleared: pages of
+ * one server share one recovery slot, so a page opened next would otherwise first be
+ * offered another page's unsaved work (whether it is depends on whether 4 s passed).
+ */
+async function forgetAutosaves(): Promise<void> {
+  for (const context of contexts) {
+    for (const page of context.pages()) {
+      await page.evaluate(() => {
+        const autosave = (window as any).tensorloom_app.autosave;
+        autosave.stop();
+        return autosave.clear();
+      });
+    }
+  }
+}
+
 const graphOf = (page: Page) => page.evaluate(() => (window as any).tensorloom_app.doc.get().graph);
 const fileOf = (page: Page) => page.evaluate(() => (window as any).tensorloom_app.doc.get().file);
 
@@ -135,6 +152,7 @@ describe('sharing graphs between windows', () => {
   it('names what is wrong with a damaged link, and opens the link pasted again', async () => {
     const at = link.length - 12;
     const damaged = link.slice(0, at) + (link[at] === 'A' ? 'B' : 'A') + link.slice(at + 1);
+    await forgetAutosaves();
     const page = await openPage(damaged);
     const error = page.getByTestId('share-open-error');
     await error.waitFor();
@@ -150,6 +168,7 @@ describe('sharing graphs between windows', () => {
   // Last of the tests that open pages: its unsaved edit is autosaved, and a page opened
   // after it on the same server would first be offered that recovery.
   it('shares from the top bar’s Share button, which stays on one row beside a long file name', async () => {
+    await forgetAutosaves();
     const page = await openPage();
     const longName = 'spiral-workshop-for-the-tuesday-group-with-a-rather-long-file-name-v2.loom.json';
     await page.evaluate(([g, name]) => (window as any).tensorloom_app.doc.load(g, { path: null, name }), [GRAPH, longName] as const);

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND_ORDER } from '../../engine/backend/select.js';
 import { EngineRequestError } from '../../engine/protocol/client.js';
+import { diffGraph } from '../../engine/protocol/graphDelta.js';
+import type { Graph } from '../../engine/graph/schema.js';
 import type { Push, TrainPush } from '../../engine/protocol/messages.js';
 import type { TrainEvent } from '../../engine/train/events.js';
 import { spiralsGraph, startTestServer, type Connection, type TestServer } from './harness.js';
@@ -54,6 +56,27 @@ describe('engine over the WebSocket', () => {
     expect(bad.parameters).toBeNull();
     expect(bad.problems.some((p) => p.nodeId === 'h1' && p.severity === 'error')).toBe(true);
     expect(bad.problems.some((p) => p.code === 'dangling-edge' && /nowhere/.test(p.message))).toBe(true);
+  });
+
+  it('validates a delta from a graph it was asked to remember, and refuses a base it does not hold', async () => {
+    const graph: Graph = spiralsGraph();
+    await c.client.request('graph.validate', { graph, remember: 'test.1' });
+    const wider = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'h1' ? { ...n, params: { units: 48 } } : n)) };
+    const delta = diffGraph('test.1', graph, wider);
+    // Only the edited node travels; the others are indices into the remembered graph.
+    expect(delta.nodes!.filter((n: unknown) => typeof n !== 'number')).toEqual([wider.nodes[1]]);
+    const answer = await c.client.request('graph.validate', { delta, remember: 'test.2' });
+    expect(answer.edgeTypes[1]?.shape).toEqual(['B', 48]);
+    expect(answer.parameters).toBe(2 * 48 + 48 + 48 * 2 + 2);
+    // A delta from the delta's own result works too.
+    const back = await c.client.request('graph.validate', { delta: diffGraph('test.2', wider, graph) });
+    expect(back.edgeTypes[1]?.shape).toEqual(['B', 16]);
+
+    const unknown = c.client.request('graph.validate', { delta: diffGraph('never-sent', graph, wider) });
+    await expect(unknown).rejects.toMatchObject({ code: 'unknown-graph' });
+    const outOfRange = c.client.request('graph.validate', { delta: { base: 'test.1', fields: {}, nodes: [99], edges: [] } });
+    await expect(outOfRange).rejects.toThrow(/nodes\[0\] refers to item 99/);
+    await expect(c.client.request('graph.validate', {})).rejects.toThrow(/either graph or delta/);
   });
 
   it('exports a graph as PyTorch and TensorFlow.js code, and refuses a broken graph naming the node', async () => {

@@ -17,7 +17,6 @@ import {
 import { useApp, useDoc, useEngineState, useValidation, useView } from '../app/context.js';
 import { addNodeOfType } from '../actions/editCommands.js';
 import { connect, moveNodes, type Position } from '../doc/graphEdits.js';
-import { EMPTY_VIEW } from '../validation/validationStore.js';
 import { select } from '../view/viewStore.js';
 import { ContextMenu } from './ContextMenu.js';
 import { FlowMapper, type LoomFlowNode, type ShapeFlowEdge } from './flowMapping.js';
@@ -64,15 +63,13 @@ const minimapClass = (n: Node) => `minimap-node group-${groupSlug((n as LoomFlow
 export function Canvas() {
   const app = useApp();
   const liveGraph = useDoc((s) => s.graph);
-  const liveValidation = useValidation((s) => s.view) ?? EMPTY_VIEW;
-  // Edits from elsewhere (typing in the inspector, a validation answer) reach the canvas
-  // in a deferred render: the keystroke paints first, the thousand-node canvas follows
-  // in the next frame. A drag is the canvas's own edit and is shown at once.
+  // Edits from elsewhere (typing in the inspector, an undo) reach the node list in a
+  // deferred render: the keystroke paints first, the thousand-node canvas follows. A drag
+  // is the canvas's own edit and is shown at once. Validation answers do not pass here:
+  // nodes and edges read their problems and shapes themselves (LoomNode, ShapeEdge).
   const [dragging, setDragging] = useState(false);
   const deferredGraph = useDeferredValue(liveGraph);
-  const deferredValidation = useDeferredValue(liveValidation);
   const graph = dragging ? liveGraph : deferredGraph;
-  const validation = dragging ? liveValidation : deferredValidation;
   const kinds = useEngineState((s) => s.kindsByType);
   const selectedNodes = useView((s) => s.selectedNodes);
   const selectedEdges = useView((s) => s.selectedEdges);
@@ -109,9 +106,9 @@ export function Canvas() {
     return () => clearTimeout(timer);
   }, [labelLayer, stale]);
 
-  const input = { graph, kinds, selectedNodes, selectedEdges, measured, validation };
-  const nodes = useMemo(() => mapper.nodes(input), [mapper, graph, kinds, selectedNodes, measured, validation]); // eslint-disable-line react-hooks/exhaustive-deps
-  const edges = useMemo(() => mapper.edges(input), [mapper, graph, kinds, selectedEdges, validation]); // eslint-disable-line react-hooks/exhaustive-deps
+  const input = { graph, kinds, selectedNodes, selectedEdges, measured };
+  const nodes = useMemo(() => mapper.nodes(input), [mapper, graph, kinds, selectedNodes, measured]); // eslint-disable-line react-hooks/exhaustive-deps
+  const edges = useMemo(() => mapper.edges(input), [mapper, graph, kinds, selectedEdges]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const onNodesChange = useCallback(
     (changes: NodeChange<LoomFlowNode>[]) => {

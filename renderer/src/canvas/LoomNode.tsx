@@ -1,8 +1,14 @@
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { formatShape } from '../../../engine/shapes/types.js';
-import { formatProblem } from '../../../engine/graph/problems.js';
+import { formatProblem, type Problem } from '../../../engine/graph/problems.js';
+import type { GraphNode } from '../../../engine/graph/schema.js';
+import type { NodeKindInfo } from '../../../engine/protocol/messages.js';
+import { useDoc, useValidation } from '../app/context.js';
+import { nodeById } from '../doc/ids.js';
 import type { LoomFlowNode } from './flowMapping.js';
+
+const NO_PROBLEMS: Problem[] = [];
 
 export const groupSlug = (group: string | undefined) => (group ?? 'unknown').toLowerCase().replace(/\s+/g, '-');
 
@@ -16,7 +22,7 @@ function showPortNames(ports: { name: string }[], plain: string): boolean {
  * ones set in the file, and the kind's first whole-number parameter (a layer's width)
  * even at its default. Defaults like bias: true or labelSmoothing: 0 stay off the node.
  */
-export function paramSummary(data: Pick<LoomFlowNode['data'], 'kind' | 'node'>): { key: string; value: string; set: boolean }[] {
+export function paramSummary(data: { kind: NodeKindInfo | undefined; node: GraphNode }): { key: string; value: string; set: boolean }[] {
   const specs = Object.entries(data.kind?.params ?? {});
   const given = data.node.params ?? {};
   const first = specs[0];
@@ -26,8 +32,17 @@ export function paramSummary(data: Pick<LoomFlowNode['data'], 'kind' | 'node'>):
     .map(([key, spec]) => ({ key, value: String(given[key] ?? spec.default), set: given[key] !== undefined }));
 }
 
+/**
+ * A node on the canvas. React Flow gives it the id, position data and selection; the
+ * node's own subscriptions give it its parameters and label (the document) and its
+ * problems and shapes (validation), so typing in the inspector re-renders this node
+ * alone and leaves React Flow's node list as it was.
+ */
 function LoomNodeView({ id, data, selected }: NodeProps<LoomFlowNode>) {
-  const { node, kind, problems } = data;
+  const node = useDoc((s) => nodeById(s.graph, id)) ?? { id, type: data.type };
+  const problems = useValidation((s) => s.view?.nodeProblems.get(id)) ?? NO_PROBLEMS;
+  const outputTypes = useValidation((s) => s.view?.outputTypes[id]);
+  const { kind } = data;
   const inputs: { name: string; doc: string; optional?: boolean }[] = kind?.inputs ?? data.guessedPorts?.inputs.map((name) => ({ name, doc: 'port of an unknown node kind' })) ?? [];
   const outputs = kind?.outputs ?? data.guessedPorts?.outputs.map((name) => ({ name, doc: 'port of an unknown node kind' })) ?? [];
   const rows = Math.max(inputs.length, outputs.length);
@@ -35,7 +50,7 @@ function LoomNodeView({ id, data, selected }: NodeProps<LoomFlowNode>) {
   const warnings = problems.filter((p) => p.severity === 'warning');
   const labelIn = showPortNames(inputs, 'in');
   const labelOut = showPortNames(outputs, 'out');
-  const params = paramSummary(data);
+  const params = paramSummary({ kind, node });
   const className = [
     'loom-node',
     `group-${groupSlug(kind?.group)}`,
@@ -71,7 +86,7 @@ function LoomNodeView({ id, data, selected }: NodeProps<LoomFlowNode>) {
         {Array.from({ length: rows }, (_, i) => {
           const input = inputs[i];
           const output = outputs[i];
-          const outType = output && data.outputTypes?.[output.name];
+          const outType = output && outputTypes?.[output.name];
           return (
             <div className="loom-node__port-row" key={i}>
               <div className="port port--in">

@@ -2,16 +2,24 @@ import { memo, useContext } from 'react';
 import { createPortal } from 'react-dom';
 import { BaseEdge, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { formatShape } from '../../../engine/shapes/types.js';
+import type { Problem } from '../../../engine/graph/problems.js';
+import { useValidation } from '../app/context.js';
 import type { ShapeFlowEdge } from './flowMapping.js';
 import { LabelLayer } from './labelLayer.js';
 
-/** An edge labelled with the shape of the tensor it carries, as inferred by the engine. */
+const NO_PROBLEMS: Problem[] = [];
+
+/**
+ * An edge labelled with the shape of the tensor it carries, as inferred by the engine.
+ * The shape and problems come from the validation store by the edge's key, so a new
+ * answer re-renders the edges it changed and leaves React Flow's edge list alone.
+ */
 function ShapeEdgeView(props: EdgeProps<ShapeFlowEdge>) {
   const layer = useContext(LabelLayer);
-  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd } = props;
+  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd } = props;
+  const type = useValidation((s) => s.view?.edgeTypes.get(id)) ?? null;
+  const problems = useValidation((s) => s.view?.edgeProblems.get(id)) ?? NO_PROBLEMS;
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
-  const type = data?.type ?? null;
-  const problems = data?.problems ?? [];
   const text = type ? formatShape(type) : '?';
   const className = ['edge-shape', type ? '' : 'is-unknown', problems.length ? 'has-error' : '', selected ? 'is-selected' : '']
     .filter(Boolean)

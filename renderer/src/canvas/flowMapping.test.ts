@@ -3,14 +3,13 @@ import { produce } from 'immer';
 import type { NodeKindInfo } from '../../../engine/protocol/messages.js';
 import { setParam } from '../doc/graphEdits.js';
 import { spiralGraph, testKinds } from '../doc/testGraphs.js';
-import { EMPTY_VIEW, indexValidation } from '../validation/validationStore.js';
 import { FlowMapper, type FlowInputs } from './flowMapping.js';
 import { layoutMissing } from './autoLayout.js';
 
 const kinds = new Map(testKinds.map((k) => [k.type, { ...k, group: 'Layers', summary: '', doc: '', params: {} } as NodeKindInfo]));
 
 function inputs(over: Partial<FlowInputs> = {}): FlowInputs {
-  return { graph: spiralGraph(), kinds, selectedNodes: new Set(), selectedEdges: new Set(), measured: {}, validation: EMPTY_VIEW, ...over };
+  return { graph: spiralGraph(), kinds, selectedNodes: new Set(), selectedEdges: new Set(), measured: {}, ...over };
 }
 
 describe('graph to React Flow', () => {
@@ -25,30 +24,31 @@ describe('graph to React Flow', () => {
     ]);
   });
 
-  it('carries the inferred shape of each edge', () => {
-    const graph = spiralGraph();
-    const validation = indexValidation(graph, {
-      problems: [],
-      outputTypes: {},
-      edgeTypes: [{ shape: ['B', 2], dtype: 'float32' }, null, null, null, { shape: ['B'], dtype: 'int32' }],
-      memory: null,
-      parameters: null,
-    });
-    const edges = new FlowMapper().edges(inputs({ graph, validation }));
-    expect(edges[0].data?.type?.shape).toEqual(['B', 2]);
-    expect(edges[4].data?.type?.dtype).toBe('int32');
-    expect(edges[1].data?.type).toBeNull();
+  it('hands back the same node and edge lists when only a parameter changed, so React Flow does nothing', () => {
+    const mapper = new FlowMapper();
+    const g1 = spiralGraph();
+    const nodes = mapper.nodes(inputs({ graph: g1 }));
+    const edges = mapper.edges(inputs({ graph: g1 }));
+    const g2 = produce(g1, (d) => setParam(d, 'h1', 'units', 64));
+    expect(mapper.nodes(inputs({ graph: g2 }))).toBe(nodes);
+    expect(mapper.edges(inputs({ graph: g2 }))).toBe(edges);
+    // A new type changes the node's ports: that node is new, the others are kept.
+    const g3 = produce(g2, (d) => void (d.nodes[2].type = 'Tanh'));
+    const retyped = mapper.nodes(inputs({ graph: g3 }));
+    expect(retyped).not.toBe(nodes);
+    expect(retyped[2].data.type).toBe('Tanh');
+    expect(retyped.filter((n, i) => n !== nodes[i]).map((n) => n.id)).toEqual(['a1']);
   });
 
-  it('reuses unchanged nodes so React Flow re-renders only the edited one', () => {
+  it('gives a moved node a new object and keeps the others', () => {
     const mapper = new FlowMapper();
     const g1 = spiralGraph();
     const first = mapper.nodes(inputs({ graph: g1 }));
-    const g2 = produce(g1, (d) => setParam(d, 'h1', 'units', 64));
+    const g2 = produce(g1, (d) => void (d.nodes[1].position = { x: 500, y: 300 }));
     const second = mapper.nodes(inputs({ graph: g2 }));
     expect(second[0]).toBe(first[0]);
     expect(second[1]).not.toBe(first[1]);
-    expect(second[1].data.node.params).toEqual({ units: 64 });
+    expect(second[1].position).toEqual({ x: 500, y: 300 });
   });
 
   it('hands back the same edge list when a node moved, and a new one when an edge changed', () => {

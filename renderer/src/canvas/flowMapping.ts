@@ -1,27 +1,26 @@
 import type { Edge, Node } from '@xyflow/react';
-import type { Graph, GraphNode } from '../../../engine/graph/schema.js';
-import type { Problem } from '../../../engine/graph/problems.js';
+import type { Graph } from '../../../engine/graph/schema.js';
 import type { NodeKindInfo } from '../../../engine/protocol/messages.js';
-import type { TensorType } from '../../../engine/shapes/types.js';
 import { resolvePorts } from '../doc/graphEdits.js';
 import { edgeKey } from '../doc/ids.js';
-import type { ValidationView } from '../validation/validationStore.js';
 import { layoutMissing } from './autoLayout.js';
 
-/** What a canvas node renders: the document's node plus what the engine knows of it. */
+/**
+ * What React Flow holds of a node: where it is and what its ports are. Its parameters,
+ * label, problems and shapes are read by the node's own view from the document and the
+ * validation store (LoomNode), so an edit of a parameter or a validation answer changes
+ * nothing here and React Flow does not re-adopt a thousand nodes for it.
+ */
 export type LoomNodeData = {
-  node: GraphNode;
+  /** The node's type, as the document says (also for kinds the engine does not know). */
+  type: string;
   kind: NodeKindInfo | undefined;
-  problems: Problem[];
-  outputTypes: Record<string, TensorType> | undefined;
   /** For a kind the engine does not know: the ports its edges use, so they stay drawn. */
   guessedPorts?: { inputs: string[]; outputs: string[] };
 };
 
-export type ShapeEdgeData = {
-  type: TensorType | null;
-  problems: Problem[];
-};
+/** Edges carry no data: ShapeEdge reads its inferred shape and problems from the validation store. */
+export type ShapeEdgeData = Record<string, never>;
 
 export type LoomFlowNode = Node<LoomNodeData, 'loom'>;
 export type ShapeFlowEdge = Edge<ShapeEdgeData, 'shape'>;
@@ -32,15 +31,15 @@ export interface FlowInputs {
   selectedNodes: ReadonlySet<string>;
   selectedEdges: ReadonlySet<string>;
   measured: Readonly<Record<string, { width: number; height: number }>>;
-  validation: ValidationView;
 }
 
-const NO_PROBLEMS: Problem[] = [];
+const NO_DATA: ShapeEdgeData = {};
 
 /**
  * The canvas is a view of the document: React Flow nodes and edges are derived from
  * the graph, never edited in place. The cache hands back the previous object for a
- * node whose inputs did not change, so React Flow skips it.
+ * node whose inputs did not change, so React Flow skips it, and the previous list when
+ * no item changed, so React Flow does nothing at all.
  */
 export class FlowMapper {
   private nodeCache = new Map<string, { deps: unknown[]; value: LoomFlowNode }>();
@@ -54,13 +53,11 @@ export class FlowMapper {
     const next = new Map<string, { deps: unknown[]; value: LoomFlowNode }>();
     const out = input.graph.nodes.map((node) => {
       const kind = input.kinds.get(node.type);
-      const problems = input.validation.nodeProblems.get(node.id) ?? NO_PROBLEMS;
-      const outputTypes = input.validation.outputTypes[node.id];
       const selected = input.selectedNodes.has(node.id);
       const measured = input.measured[node.id];
       const position = node.position ?? placed.get(node.id) ?? { x: 0, y: 0 };
       const guessedPorts = kind ? undefined : portsUsedBy(input.graph, node.id);
-      const deps = [node, kind, problems, outputTypes, selected, measured, position.x, position.y, guessedPorts?.inputs.join(), guessedPorts?.outputs.join()];
+      const deps = [node.type, kind, selected, measured, position.x, position.y, guessedPorts?.inputs.join(), guessedPorts?.outputs.join()];
       const cached = this.nodeCache.get(node.id);
       const value =
         cached && sameDeps(cached.deps, deps)
@@ -71,7 +68,7 @@ export class FlowMapper {
               position: { x: position.x, y: position.y },
               selected,
               ...(measured ? { measured } : {}),
-              data: { node, kind, problems, outputTypes, ...(guessedPorts ? { guessedPorts } : {}) },
+              data: { type: node.type, kind, ...(guessedPorts ? { guessedPorts } : {}) },
             };
       next.set(node.id, { deps, value });
       return value;
@@ -83,7 +80,7 @@ export class FlowMapper {
   edges(input: FlowInputs): ShapeFlowEdge[] {
     // Edges depend on the nodes only through their types (default port names): an edit
     // of a node's params, label or position leaves them as they were, without a look.
-    const key = [input.graph.edges, input.kinds, input.selectedEdges, input.validation, input.graph.nodes.map((n) => n.type).join()];
+    const key = [input.graph.edges, input.kinds, input.selectedEdges, input.graph.nodes.map((n) => n.type).join()];
     if (this.lastEdgesKey && sameDeps(this.lastEdgesKey, key)) return this.lastEdges;
     this.lastEdgesKey = key;
     const typeOf = new Map(input.graph.nodes.map((n) => [n.id, n.type]));
@@ -92,10 +89,8 @@ export class FlowMapper {
     const out = input.graph.edges.map((edge) => {
       const id = edgeKey(edge);
       const ports = resolvePorts(edge, lookup, (n) => typeOf.get(n));
-      const type = input.validation.edgeTypes.get(id) ?? null;
-      const problems = input.validation.edgeProblems.get(id) ?? NO_PROBLEMS;
       const selected = input.selectedEdges.has(id);
-      const deps = [edge, ports.sourcePort, ports.targetPort, type, problems, selected];
+      const deps = [edge, ports.sourcePort, ports.targetPort, selected];
       const cached = this.edgeCache.get(id);
       const value =
         cached && sameDeps(cached.deps, deps)
@@ -108,7 +103,7 @@ export class FlowMapper {
               sourceHandle: ports.sourcePort,
               targetHandle: ports.targetPort,
               selected,
-              data: { type, problems },
+              data: NO_DATA,
             };
       next.set(id, { deps, value });
       return value;

@@ -1,4 +1,4 @@
-import type { Graph, GraphEdge } from '../../../engine/graph/schema.js';
+import type { Graph, GraphEdge, GraphNode } from '../../../engine/graph/schema.js';
 
 /** A readable, unused node id for a kind: "linear1", "linear2", ... */
 export function nextNodeId(taken: Iterable<string>, type: string): string {
@@ -17,4 +17,19 @@ export function nodeIds(graph: Pick<Graph, 'nodes'>): string[] {
  */
 export function edgeKey(edge: GraphEdge): string {
   return edge.id ?? `${edge.source}:${edge.sourcePort ?? ''}->${edge.target}:${edge.targetPort ?? ''}`;
+}
+
+const nodeIndexes = new WeakMap<readonly GraphNode[], ReadonlyMap<string, GraphNode>>();
+
+/**
+ * The node with this id, from an index built once per node list: edits share the list
+ * they leave alone (immer), so hundreds of views asking after each edit cost one pass.
+ */
+export function nodeById(graph: Pick<Graph, 'nodes'>, id: string): GraphNode | undefined {
+  let index = nodeIndexes.get(graph.nodes);
+  if (!index) {
+    index = new Map(graph.nodes.map((n) => [n.id, n]));
+    nodeIndexes.set(graph.nodes, index);
+  }
+  return index.get(id);
 }

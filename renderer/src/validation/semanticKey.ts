@@ -14,15 +14,17 @@ export function modelKey(graph: Graph): string {
 }
 
 /**
- * `semanticKey`, remembering the last graph it was asked about. Edits share the parts
- * they leave alone (immer), so a graph that differs from that one only in positions or
- * labels (a drag) is recognised by identity, and by the few moved nodes, without
- * writing out a thousand nodes again: it gets the same key back.
+ * A key for successive graphs that changes exactly when `semanticKey` would, without
+ * writing out a thousand nodes on every edit: edits share the parts they leave alone
+ * (immer), so the graph is compared with the previous one by identity and by the few
+ * parts that changed. The key is opaque (a counter), only meant to be compared with the
+ * key of the graph before.
  */
 export function createSemanticKey(): (graph: Graph) => string {
   let last: { graph: Graph; key: string } | null = null;
+  let version = 0;
   return (graph) => {
-    const key = last && sameSemantics(last.graph, graph) ? last.key : semanticKey(graph);
+    const key = last && sameSemantics(last.graph, graph) ? last.key : `v${++version}`;
     last = { graph, key };
     return key;
   };

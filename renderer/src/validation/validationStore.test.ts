@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EngineClient } from '../../../engine/protocol/client.js';
 import type { ValidationInfo } from '../../../engine/protocol/messages.js';
-import { moveNodes } from '../doc/graphEdits.js';
+import type { Graph } from '../../../engine/graph/schema.js';
+import { applyGraphDelta, type GraphDelta } from '../../../engine/protocol/graphDelta.js';
+import { moveNodes, setParam } from '../doc/graphEdits.js';
 import { produce } from 'immer';
 import { spiralGraph } from '../doc/testGraphs.js';
 import { fakeTransport, flush } from '../engine/fakeEngine.js';
@@ -14,6 +16,22 @@ const answer = (units: number): ValidationInfo => ({
   memory: null,
   parameters: 10,
 });
+
+/** The engine's side of graph deltas, as far as these tests need it: remembered graphs, by id. */
+class RememberingEngine {
+  private held = new Map<string, unknown>();
+  resolve(params: { graph?: unknown; delta?: GraphDelta; remember?: string }): Graph {
+    let graph = params.graph;
+    if (params.delta) {
+      if (!this.held.has(params.delta.base)) throw Object.assign(new Error('unknown base'), { code: 'unknown-graph' });
+      const rebuilt = applyGraphDelta(this.held.get(params.delta.base), params.delta);
+      if ('error' in rebuilt) throw new Error(rebuilt.error);
+      graph = rebuilt.graph;
+    }
+    if (params.remember) this.held.set(params.remember, graph);
+    return graph as Graph;
+  }
+}
 
 describe('validation', () => {
   it('maps edge types by index onto edge keys and problems onto nodes', () => {
@@ -47,11 +65,13 @@ describe('validation', () => {
 
   it('keeps the newest answer when an older one arrives late', async () => {
     let calls = 0;
+    const memory = new RememberingEngine();
     const fake = fakeTransport({
-      'graph.validate': async ({ graph }) => {
+      'graph.validate': async (params) => {
+        const graph = memory.resolve(params);
         const first = calls++ === 0;
         if (first) await new Promise((r) => setTimeout(r, 30));
-        return answer(graph.nodes[1].params.units);
+        return answer(graph.nodes[1].params!.units as number);
       },
     });
     const client = new EngineClient(fake.transport);
@@ -62,6 +82,29 @@ describe('validation', () => {
     await v.run(g2);
     await slow;
     expect(v.store.getState().view?.edgeTypes.get('h1:->a1:')?.shape).toEqual(['B', 7]);
+  });
+
+  it('sends an edit as a delta of the edited node, and the whole graph again when the engine forgot it', async () => {
+    let memory = new RememberingEngine();
+    const fake = fakeTransport({ 'graph.validate': (params) => answer(memory.resolve(params).nodes[1].params!.units as number) });
+    const client = new EngineClient(fake.transport);
+    const v = createValidation(() => client);
+    const units = () => v.store.getState().view?.edgeTypes.get('h1:->a1:')?.shape[1];
+    let g = spiralGraph();
+    await v.run(g);
+    expect(fake.calls[0].params.graph).toBe(g);
+    g = produce(g, (d) => setParam(d, 'h1', 'units', 64));
+    await v.run(g);
+    expect(fake.calls[1].params.graph).toBeUndefined();
+    expect(fake.calls[1].params.delta.nodes.filter((n: unknown) => typeof n !== 'number')).toEqual([g.nodes[1]]);
+    expect(units()).toBe(64);
+
+    memory = new RememberingEngine(); // the engine restarted
+    g = produce(g, (d) => setParam(d, 'h1', 'units', 65));
+    await v.run(g);
+    expect(fake.calls.slice(2).map((c) => (c.params.graph ? 'graph' : 'delta'))).toEqual(['delta', 'graph']);
+    expect(units()).toBe(65);
+    expect(v.store.getState().error).toBeNull();
   });
 
   it('says so when the engine cannot validate', async () => {

@@ -6,6 +6,7 @@ import type { TensorType } from '../../../engine/shapes/types.js';
 import type { EngineClient } from '../../../engine/protocol/client.js';
 import { edgeKey } from '../doc/ids.js';
 import { describeFailure } from '../engine/errors.js';
+import { createGraphUplink } from './graphUplink.js';
 import { createSemanticKey } from './semanticKey.js';
 
 /** Validation results indexed the way the canvas asks for them. */
@@ -64,7 +65,18 @@ export function indexValidation(graph: Graph, info: ValidationInfo, previous: Va
 
 /** The previous value when it equals the next one (small JSON values: shapes, problem lists). */
 function reuse<T>(prev: T | undefined, next: T): T {
-  return prev !== undefined && JSON.stringify(prev) === JSON.stringify(next) ? prev : next;
+  return prev !== undefined && sameJson(prev, next) ? prev : next;
+}
+
+/** Deep equality of JSON values, key order included (as their text would compare), without writing them out. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 export interface Validation {
@@ -87,6 +99,7 @@ export function createValidation(client: () => EngineClient, delayMs = 100): Val
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastKey: string | null = null;
   const keyOf = createSemanticKey(); // the graphs of a drag are not written out again
+  const uplink = createGraphUplink();
 
   const run = async (graph: Graph) => {
     const key = keyOf(graph);
@@ -95,7 +108,7 @@ export function createValidation(client: () => EngineClient, delayMs = 100): Val
     const ticket = ++sent;
     store.setState({ pending: true });
     try {
-      const info = await client().request('graph.validate', { graph });
+      const info = await uplink.validate(client(), graph);
       if (ticket !== sent) return;
       store.setState({ view: indexValidation(graph, info, store.getState().view), key, pending: false, error: null });
     } catch (err) {

@@ -1,0 +1,49 @@
+import type { Graph } from '../../../engine/graph/schema.js';
+import { EngineRequestError, type EngineClient } from '../../../engine/protocol/client.js';
+import { diffGraph } from '../../../engine/protocol/graphDelta.js';
+import type { ValidationInfo } from '../../../engine/protocol/messages.js';
+
+export interface GraphUplink {
+  /** Validates `graph`, sent as a delta from the last graph the engine acknowledged. */
+  validate(client: EngineClient, graph: Graph): Promise<ValidationInfo>;
+}
+
+/**
+ * Sending a thousand-node graph on every keystroke cost the page more than the keystroke
+ * (writing it out and handing 120 KB to the socket). Each graph is remembered by the
+ * engine under an id; the next one goes as a delta from the newest acknowledged one, and
+ * as a whole graph when the engine no longer has it (restarted, or forgot it).
+ */
+export function createGraphUplink(prefix = randomPrefix()): GraphUplink {
+  let sent = 0;
+  let held: { seq: number; id: string; graph: Graph } | null = null;
+  const acknowledge = (seq: number, id: string, graph: Graph) => {
+    if (!held || held.seq < seq) held = { seq, id, graph };
+  };
+  return {
+    async validate(client, graph) {
+      const seq = ++sent;
+      const id = `${prefix}.${seq}`;
+      const base = held;
+      if (base) {
+        try {
+          const info = await client.request('graph.validate', { delta: diffGraph(base.id, base.graph, graph), remember: id });
+          acknowledge(seq, id, graph);
+          return info;
+        } catch (err) {
+          if (!(err instanceof EngineRequestError && err.code === 'unknown-graph')) throw err;
+          if (held === base) held = null;
+        }
+      }
+      const info = await client.request('graph.validate', { graph, remember: id });
+      acknowledge(seq, id, graph);
+      return info;
+    },
+  };
+}
+
+function randomPrefix(): string {
+  const bytes = new Uint8Array(6);
+  globalThis.crypto.getRandomValues(bytes);
+  return `g${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}

@@ -14,6 +14,7 @@
         "src/crossEntropy.cc",
         "src/modulatedLinear.cc",
         "src/grouped.cc",
+        "src/smallGemm.cc",
         "src/parallel.cc"
       ],
       "include_dirs": ["<!@(node blas.mjs include)"],

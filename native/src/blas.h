@@ -28,10 +28,17 @@ inline void blasSingleThreaded() {
 // where handing half of it to another core stops paying for itself.
 constexpr double kParallelGemmWork = 1.0e6;
 
-// One single-threaded sgemm, row-major.
+// Products whose sides are all at most this long skip BLAS (smallGemm.cc).
+constexpr int kSmallGemmMax = 64;
+bool isSmallGemm(int m, int n, int k);
+void smallGemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B, int ldb,
+               float* C, int ldc);
+
+// One single-threaded product C = op(A)·op(B), row-major.
 inline void sgemmOne(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
                      int ldb, float* C, int ldc) {
-  cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.f, A, lda, B, ldb, 0.f, C, ldc);
+  if (isSmallGemm(m, n, k)) smallGemm(ta, tb, m, n, k, A, lda, B, ldb, C, ldc);
+  else cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.f, A, lda, B, ldb, 0.f, C, ldc);
 }
 
 // C = op(A)·op(B) with the k dimension cut in `parts` ranges: part 0 writes C, the others

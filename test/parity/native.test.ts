@@ -356,6 +356,9 @@ describe.skipIf(!built)('native kernels split across two threads match the cpu b
     ['split by rows, a transposed', [200, 300], [200, 100], true, false],
     ['split by columns, b transposed', [100, 200], [300, 200], false, true],
     ['many small products (attention heads)', [600, 17, 16], [600, 16, 17], false, false],
+    ['many small products, b transposed (q·kᵀ)', [600, 17, 16], [600, 17, 16], false, true],
+    ['many small products, a transposed (wᵀ·dy)', [600, 17, 17], [600, 17, 16], true, false],
+    ['small products at the size limit (64) and past it (65)', [2, 64, 65], [2, 65, 64], false, false],
     ['split along k (a weight gradient over a batch)', [2000, 64], [2000, 48], true, false],
   ] as const)('matMul %s', async (_name, as, bs, ta, tb) => {
     // Long sums (k = 2000) add in BLAS's order, not the cpu backend's: 5e-4 relative.

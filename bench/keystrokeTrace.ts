@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { CDPSession, Page } from 'playwright-core';
 
 /**
@@ -57,6 +58,9 @@ export async function traceKeystrokes(page: Page, during: () => Promise<void>): 
     await complete;
     await cdp.detach();
   }
+  // TENSORLOOM_KEY_TRACE=file.json keeps the trace, to open in DevTools' Performance panel.
+  const keep = process.env.TENSORLOOM_KEY_TRACE;
+  if (keep) writeFileSync(keep, JSON.stringify({ traceEvents: events }));
   return keystrokeTimings(events);
 }
 

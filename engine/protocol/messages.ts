@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DatasetRefSchema, TrainingSchema } from '../graph/schema.js';
 import { GraphDeltaSchema, GraphRefSchema } from './graphDelta.js';
+import type { ValidationUpdate } from './validationChanges.js';
 import type { Problem } from '../graph/problems.js';
 import type { ParamSpec } from '../nodes/params.js';
 import type { NodeGroup } from '../nodes/kind.js';
@@ -58,6 +59,12 @@ export const RequestSchemas = {
   'graph.validate': z
     .object({ graph: anyGraph.optional(), delta: GraphDeltaSchema.optional(), remember: GraphRefSchema.optional() })
     .refine((p) => (p.graph !== undefined) !== (p.delta !== undefined), 'give either graph or delta'),
+  /**
+   * Validation of a graph given as a delta from a remembered one, answered as the
+   * changes from that graph's answer (`{changes}`), or in full (`{full}`) when the
+   * engine kept no answer for it. The result is remembered as `remember`.
+   */
+  'graph.revalidate': z.object({ delta: GraphDeltaSchema, remember: GraphRefSchema }),
   /** A sample of a dataset for the preview (scatter for 2-D, image grid for MNIST). */
   'dataset.preview': z.object({ dataset: DatasetRefSchema, limit: z.number().int().min(1).max(5000), seed: z.number().int().min(0).max(2 ** 31 - 1).optional() }),
   'train.start': z.object({ graph: anyGraph, overrides: TrainingSchema.partial().optional(), backend: z.enum(['tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']).optional() }),
@@ -380,6 +387,7 @@ export interface Responses {
   'kinds.list': NodeKindInfo[];
   'datasets.list': DatasetInfo[];
   'graph.validate': ValidationInfo;
+  'graph.revalidate': ValidationUpdate;
   'dataset.preview': DatasetPreview;
   'train.start': { runId: string };
   'train.stop': { stopped: boolean };

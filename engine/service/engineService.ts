@@ -26,6 +26,7 @@ import { datasetInfos, nodeKindInfos } from './catalog.js';
 import { DatasetCache } from './datasetCache.js';
 import { DataImports } from './dataImport.js';
 import { GraphMemory } from './graphMemory.js';
+import { diffValidation } from '../protocol/validationChanges.js';
 import { confinedDescribe } from './dataPaths.js';
 import { packageRoot } from './paths.js';
 import { RecoveryStore } from './recovery.js';
@@ -73,7 +74,7 @@ export class EngineService {
   private readonly handlers: Handlers;
   private readonly analysis: AnalysisJobs;
   private readonly imports: DataImports;
-  private readonly graphs = new GraphMemory();
+  private readonly graphs = new GraphMemory<ValidationInfo>();
   /** Nodes and edges of remembered graphs are immutable: their schema checks are kept. */
   private readonly itemChecks = new WeakMap<object, z.ZodSafeParseResult<unknown>>();
 
@@ -140,7 +141,17 @@ export class EngineService {
     return {
       'kinds.list': () => ({ result: nodeKindInfos() }),
       'datasets.list': () => ({ result: datasetInfos() }),
-      'graph.validate': (params) => ({ result: this.validate(this.graphs.resolve(params)) }),
+      'graph.validate': (params) => {
+        const info = this.validate(this.graphs.resolve(params));
+        if (params.remember) this.graphs.keepAnswer(params.remember, info);
+        return { result: info };
+      },
+      'graph.revalidate': (params) => {
+        const before = this.graphs.answerFor(params.delta.base);
+        const info = this.validate(this.graphs.resolve(params));
+        this.graphs.keepAnswer(params.remember, info);
+        return { result: before ? { changes: diffValidation(params.delta.base, before, info) } : { full: info } };
+      },
       'dataset.preview': async ({ dataset, limit, seed }) => {
         const described = this.describe(dataset);
         const errors = described.problems.filter((p) => p.severity === 'error');

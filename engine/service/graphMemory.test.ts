@@ -18,4 +18,15 @@ describe('remembered graphs', () => {
     expect(rebuilt.nodes.map((n) => n.id)).toEqual(['h', 'r']);
     expect(rebuilt.nodes[0]).toBe(a.nodes[0]);
   });
+
+  it('keeps the answer given for each remembered graph, and forgets it with the graph', () => {
+    const memory = new GraphMemory<string>(1);
+    memory.resolve({ graph: graph(1), remember: 'a' });
+    memory.keepAnswer('a', 'answer a');
+    expect(memory.answerFor('a')).toBe('answer a');
+    memory.resolve({ graph: graph(2), remember: 'b' });
+    expect(memory.answerFor('a')).toBeUndefined();
+    memory.keepAnswer('a', 'too late');
+    expect(memory.answerFor('a')).toBeUndefined();
+  });
 });

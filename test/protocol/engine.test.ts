@@ -71,6 +71,15 @@ describe('engine over the WebSocket', () => {
     // A delta from the delta's own result works too.
     const back = await c.client.request('graph.validate', { delta: diffGraph('test.2', wider, graph) });
     expect(back.edgeTypes[1]?.shape).toEqual(['B', 16]);
+    // Revalidated, the answer comes back as what changed from test.2's answer.
+    const update = await c.client.request('graph.revalidate', { delta: diffGraph('test.2', wider, graph), remember: 'test.3' });
+    if (!('changes' in update)) throw new Error('expected changes from test.2');
+    // h1 and the ReLU after it are 16 wide again; so are the two edges out of them.
+    expect(Object.keys(update.changes.outputTypes).sort()).toEqual(['a1', 'h1']);
+    expect(update.changes.edgeTypes.changed.map(([i, type]) => [i, type?.shape])).toEqual([[1, ['B', 16]], [2, ['B', 16]]]);
+    expect(update.changes.parameters).toBe(2 * 16 + 16 + 16 * 2 + 2);
+    const fresh = await c.client.request('graph.revalidate', { delta: diffGraph('test.3', graph, graph), remember: 'test.4' });
+    expect('changes' in fresh && fresh.changes.edgeTypes.changed).toEqual([]);
 
     const unknown = c.client.request('graph.validate', { delta: diffGraph('never-sent', graph, wider) });
     await expect(unknown).rejects.toMatchObject({ code: 'unknown-graph' });

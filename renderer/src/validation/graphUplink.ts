@@ -2,6 +2,7 @@ import type { Graph } from '../../../engine/graph/schema.js';
 import { EngineRequestError, type EngineClient } from '../../../engine/protocol/client.js';
 import { diffGraph } from '../../../engine/protocol/graphDelta.js';
 import type { ValidationInfo } from '../../../engine/protocol/messages.js';
+import { applyValidationChanges } from '../../../engine/protocol/validationChanges.js';
 
 export interface GraphUplink {
   /** Validates `graph`, sent as a delta from the last graph the engine acknowledged. */
@@ -10,15 +11,17 @@ export interface GraphUplink {
 
 /**
  * Sending a thousand-node graph on every keystroke cost the page more than the keystroke
- * (writing it out and handing 120 KB to the socket). Each graph is remembered by the
- * engine under an id; the next one goes as a delta from the newest acknowledged one, and
- * as a whole graph when the engine no longer has it (restarted, or forgot it).
+ * (writing it out and handing 120 KB to the socket), and so did receiving its answer.
+ * Each graph is remembered by the engine under an id; the next one goes as a delta from
+ * the newest acknowledged one and its answer comes back as changes from that graph's
+ * answer; both go whole when the engine no longer has the base (restarted, or forgot it).
  */
 export function createGraphUplink(prefix = randomPrefix()): GraphUplink {
   let sent = 0;
-  let held: { seq: number; id: string; graph: Graph } | null = null;
-  const acknowledge = (seq: number, id: string, graph: Graph) => {
-    if (!held || held.seq < seq) held = { seq, id, graph };
+  let held: { seq: number; id: string; graph: Graph; info: ValidationInfo } | null = null;
+  const acknowledge = (seq: number, id: string, graph: Graph, info: ValidationInfo) => {
+    if (!held || held.seq < seq) held = { seq, id, graph, info };
+    return info;
   };
   return {
     async validate(client, graph) {
@@ -27,17 +30,15 @@ export function createGraphUplink(prefix = randomPrefix()): GraphUplink {
       const base = held;
       if (base) {
         try {
-          const info = await client.request('graph.validate', { delta: diffGraph(base.id, base.graph, graph), remember: id });
-          acknowledge(seq, id, graph);
-          return info;
+          const update = await client.request('graph.revalidate', { delta: diffGraph(base.id, base.graph, graph), remember: id });
+          const info = 'changes' in update ? applyValidationChanges(base.info, update.changes) : update.full;
+          return acknowledge(seq, id, graph, info);
         } catch (err) {
           if (!(err instanceof EngineRequestError && err.code === 'unknown-graph')) throw err;
           if (held === base) held = null;
         }
       }
-      const info = await client.request('graph.validate', { graph, remember: id });
-      acknowledge(seq, id, graph);
-      return info;
+      return acknowledge(seq, id, graph, await client.request('graph.validate', { graph, remember: id }));
     },
   };
 }

@@ -3,6 +3,7 @@ import { EngineClient } from '../../../engine/protocol/client.js';
 import type { ValidationInfo } from '../../../engine/protocol/messages.js';
 import type { Graph } from '../../../engine/graph/schema.js';
 import { applyGraphDelta, type GraphDelta } from '../../../engine/protocol/graphDelta.js';
+import { diffValidation, type ValidationUpdate } from '../../../engine/protocol/validationChanges.js';
 import { moveNodes, setParam } from '../doc/graphEdits.js';
 import { produce } from 'immer';
 import { spiralGraph } from '../doc/testGraphs.js';
@@ -17,19 +18,30 @@ const answer = (units: number): ValidationInfo => ({
   parameters: 10,
 });
 
-/** The engine's side of graph deltas, as far as these tests need it: remembered graphs, by id. */
+/** The engine's side of graph deltas, as far as these tests need it: remembered graphs and their answers, by id. */
 class RememberingEngine {
-  private held = new Map<string, unknown>();
+  private held = new Map<string, { graph: unknown; answer?: ValidationInfo }>();
+  constructor(private readonly answerFor: (graph: Graph) => ValidationInfo) {}
   resolve(params: { graph?: unknown; delta?: GraphDelta; remember?: string }): Graph {
     let graph = params.graph;
     if (params.delta) {
       if (!this.held.has(params.delta.base)) throw Object.assign(new Error('unknown base'), { code: 'unknown-graph' });
-      const rebuilt = applyGraphDelta(this.held.get(params.delta.base), params.delta);
+      const rebuilt = applyGraphDelta(this.held.get(params.delta.base)!.graph, params.delta);
       if ('error' in rebuilt) throw new Error(rebuilt.error);
       graph = rebuilt.graph;
     }
-    if (params.remember) this.held.set(params.remember, graph);
+    if (params.remember) this.held.set(params.remember, { graph });
     return graph as Graph;
+  }
+  validate(params: { graph?: unknown; delta?: GraphDelta; remember?: string }): ValidationInfo {
+    const info = this.answerFor(this.resolve(params));
+    if (params.remember) this.held.get(params.remember)!.answer = info;
+    return info;
+  }
+  revalidate(params: { delta: GraphDelta; remember: string }): ValidationUpdate {
+    const before = this.held.get(params.delta.base)?.answer;
+    const info = this.validate(params);
+    return before ? { changes: diffValidation(params.delta.base, before, info) } : { full: info };
   }
 }
 
@@ -65,14 +77,14 @@ describe('validation', () => {
 
   it('keeps the newest answer when an older one arrives late', async () => {
     let calls = 0;
-    const memory = new RememberingEngine();
+    const memory = new RememberingEngine((graph) => answer(graph.nodes[1].params!.units as number));
     const fake = fakeTransport({
       'graph.validate': async (params) => {
-        const graph = memory.resolve(params);
-        const first = calls++ === 0;
-        if (first) await new Promise((r) => setTimeout(r, 30));
-        return answer(graph.nodes[1].params!.units as number);
+        const info = memory.validate(params);
+        if (calls++ === 0) await new Promise((r) => setTimeout(r, 30));
+        return info;
       },
+      'graph.revalidate': (params) => memory.revalidate(params),
     });
     const client = new EngineClient(fake.transport);
     const v = createValidation(() => client);
@@ -84,9 +96,18 @@ describe('validation', () => {
     expect(v.store.getState().view?.edgeTypes.get('h1:->a1:')?.shape).toEqual(['B', 7]);
   });
 
-  it('sends an edit as a delta of the edited node, and the whole graph again when the engine forgot it', async () => {
-    let memory = new RememberingEngine();
-    const fake = fakeTransport({ 'graph.validate': (params) => answer(memory.resolve(params).nodes[1].params!.units as number) });
+  it('sends an edit as a delta of the edited node, gets back what changed, and sends the whole graph again when the engine forgot it', async () => {
+    const engineAnswer = (graph: Graph) => answer(graph.nodes[1].params!.units as number);
+    let memory = new RememberingEngine(engineAnswer);
+    const updates: ValidationUpdate[] = [];
+    const fake = fakeTransport({
+      'graph.validate': (params) => memory.validate(params),
+      'graph.revalidate': (params) => {
+        const update = memory.revalidate(params);
+        updates.push(update);
+        return update;
+      },
+    });
     const client = new EngineClient(fake.transport);
     const v = createValidation(() => client);
     const units = () => v.store.getState().view?.edgeTypes.get('h1:->a1:')?.shape[1];
@@ -97,9 +118,13 @@ describe('validation', () => {
     await v.run(g);
     expect(fake.calls[1].params.graph).toBeUndefined();
     expect(fake.calls[1].params.delta.nodes.filter((n: unknown) => typeof n !== 'number')).toEqual([g.nodes[1]]);
+    // The answer came back as the one changed edge type, rebuilt into the whole answer.
+    expect(fake.calls[1].method).toBe('graph.revalidate');
+    expect('changes' in updates[0] && updates[0].changes.edgeTypes.changed).toEqual([[1, { shape: ['B', 64], dtype: 'float32' }]]);
     expect(units()).toBe(64);
+    expect(v.store.getState().view?.edgeTypes.get('in:x->h1:')).toEqual({ shape: ['B', 2], dtype: 'float32' });
 
-    memory = new RememberingEngine(); // the engine restarted
+    memory = new RememberingEngine(engineAnswer); // the engine restarted
     g = produce(g, (d) => setParam(d, 'h1', 'units', 65));
     await v.run(g);
     expect(fake.calls.slice(2).map((c) => (c.params.graph ? 'graph' : 'delta'))).toEqual(['delta', 'graph']);

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Graph } from '../../../engine/graph/schema.js';
 import type { Problem } from '../../../engine/graph/problems.js';
 import type { ValidationInfo } from '../../../engine/protocol/messages.js';
+import { sameJson } from '../../../engine/protocol/validationChanges.js';
 import type { TensorType } from '../../../engine/shapes/types.js';
 import type { EngineClient } from '../../../engine/protocol/client.js';
 import { edgeKey } from '../doc/ids.js';
@@ -66,17 +67,6 @@ export function indexValidation(graph: Graph, info: ValidationInfo, previous: Va
 /** The previous value when it equals the next one (small JSON values: shapes, problem lists). */
 function reuse<T>(prev: T | undefined, next: T): T {
   return prev !== undefined && sameJson(prev, next) ? prev : next;
-}
-
-/** Deep equality of JSON values, key order included (as their text would compare), without writing them out. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 export interface Validation {

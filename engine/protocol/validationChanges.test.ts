@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ValidationInfo } from './messages.js';
 import { applyValidationChanges, diffValidation } from './validationChanges.js';
+import type { Dim, TensorType } from '../shapes/types.js';
 
-const t = (...shape: (number | string)[]) => ({ shape, dtype: 'float32' as const });
+const t = (...shape: Dim[]): TensorType => ({ shape, dtype: 'float32' });
 
 const before: ValidationInfo = {
   problems: [],

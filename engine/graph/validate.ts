@@ -159,9 +159,10 @@ class GraphChecker {
     }
     const memo = this.options.itemChecks;
     value.forEach((item, index) => {
-      const seen = memo && item !== null && typeof item === 'object' ? (memo.get(item) as z.ZodSafeParseResult<T> | undefined) : undefined;
+      const memoKey = memo && item !== null && typeof item === 'object' ? (item as object) : undefined;
+      const seen = memoKey && (memo!.get(memoKey) as z.ZodSafeParseResult<T> | undefined);
       const r = seen ?? schema.safeParse(item);
-      if (memo && !seen && item !== null && typeof item === 'object') memo.set(item, r);
+      if (memoKey && !seen) memo!.set(memoKey, r);
       if (r.success) {
         items.push({ index, value: r.data });
         return;

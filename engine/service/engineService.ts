@@ -251,7 +251,11 @@ function countParameters(
 ): number {
   let total = 0;
   const incoming = new Map<string, ReturnType<typeof validateGraph>['edges']>();
-  for (const e of edges) incoming.set(e.target, [...(incoming.get(e.target) ?? []), e]);
+  for (const e of edges) {
+    const list = incoming.get(e.target);
+    if (list) list.push(e);
+    else incoming.set(e.target, [e]);
+  }
   for (const id of order) {
     const checked = nodes.get(id);
     const kind = checked && getKind(checked.node.type);

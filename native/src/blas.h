@@ -30,7 +30,7 @@ constexpr double kParallelGemmWork = 1.0e6;
 
 // Products whose sides are all at most this long skip BLAS (smallGemm.cc).
 constexpr int kSmallGemmMax = 64;
-bool isSmallGemm(int m, int n, int k);
+inline bool isSmallGemm(int m, int n, int k) { return m <= kSmallGemmMax && n <= kSmallGemmMax && k <= kSmallGemmMax; }
 void smallGemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B, int ldb,
                float* C, int ldc);
 

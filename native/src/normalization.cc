@@ -73,9 +73,9 @@ static napi_value LayerNorm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// One row of LayerNorm's backward; Affine: with γ (and the dγ, dβ sums over rows).
+// One row of LayerNorm's backward; Affine: with γ (and the dγ, dβ sums over rows). The
+// outputs never overlap each other or the inputs; saying so lets the last loop vectorise.
 template <bool Affine>
-// The outputs never overlap each other or the inputs; saying so lets the last loop vectorise.
 static inline void layerNormGradRow(const float* __restrict xr, const float* __restrict dyr, const float* __restrict gamma,
                                     float* __restrict dxr, float* __restrict dgamma, float* __restrict dbeta, size_t cols, float eps) {
   float mean, rstd;

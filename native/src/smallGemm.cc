@@ -58,8 +58,6 @@ TL_CLONES void smallGemmRows(bool transA, int m, int n, int k, const float* A, i
 
 }  // namespace
 
-bool isSmallGemm(int m, int n, int k) { return m <= kSmallGemmMax && n <= kSmallGemmMax && k <= kSmallGemmMax; }
-
 void smallGemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B, int ldb,
                float* C, int ldc) {
   if (tb == CblasNoTrans) {

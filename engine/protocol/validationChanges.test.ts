@@ -40,5 +40,12 @@ describe('validation answers as changes', () => {
     const same = diffValidation('g', before, structuredClone(before));
     expect(same.outputTypes).toEqual({});
     expect(same.edgeTypes.changed).toEqual([]);
+    // Rebuilt, an unchanged answer keeps the base's lists themselves, and does not alter the base.
+    const rebuilt = applyValidationChanges(before, same);
+    expect(rebuilt.outputTypes).toBe(before.outputTypes);
+    expect(rebuilt.edgeTypes).toBe(before.edgeTypes);
+    const grown = applyValidationChanges(before, diffValidation('g', before, { ...before, outputTypes: { ...before.outputTypes, more: { out: t('B', 1) } } }));
+    expect(Object.keys(grown.outputTypes)).toContain('more');
+    expect(Object.keys(before.outputTypes)).not.toContain('more');
   });
 });

@@ -40,17 +40,23 @@ export function diffValidation(from: string, base: ValidationInfo, next: Validat
 
 /**
  * The full answer the changes describe. Entries that did not change keep the base's very
- * objects, so a view indexed from the base can tell unchanged ones by identity.
+ * objects, and so do the edge and output lists when nothing in them changed, so a view
+ * indexed from the base can tell unchanged ones by identity.
  */
 export function applyValidationChanges(base: ValidationInfo, changes: ValidationChanges): ValidationInfo {
-  const outputTypes: ValidationInfo['outputTypes'] = { ...base.outputTypes };
+  let outputTypes = base.outputTypes;
   for (const [id, types] of Object.entries(changes.outputTypes)) {
+    if (outputTypes === base.outputTypes) outputTypes = { ...base.outputTypes };
     if (types === null) delete outputTypes[id];
     else outputTypes[id] = types;
   }
-  const edgeTypes = base.edgeTypes.slice(0, changes.edgeTypes.length);
-  while (edgeTypes.length < changes.edgeTypes.length) edgeTypes.push(null);
-  for (const [i, type] of changes.edgeTypes.changed) if (i >= 0 && i < edgeTypes.length) edgeTypes[i] = type;
+  const { length, changed } = changes.edgeTypes;
+  let edgeTypes = base.edgeTypes;
+  if (changed.length || length !== base.edgeTypes.length) {
+    edgeTypes = base.edgeTypes.slice(0, length);
+    while (edgeTypes.length < length) edgeTypes.push(null);
+    for (const [i, type] of changed) if (i >= 0 && i < edgeTypes.length) edgeTypes[i] = type;
+  }
   return { problems: changes.problems, outputTypes, edgeTypes, memory: changes.memory, parameters: changes.parameters };
 }
 

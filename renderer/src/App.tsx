@@ -14,11 +14,21 @@ import { StatusBar } from './shell/StatusBar.js';
 import { TopBar } from './shell/TopBar.js';
 import { resolveTheme } from './view/viewStore.js';
 
-const AUTOSAVE_MS = 4000;
+/**
+ * The autosave looks every second and writes once the editing pauses, or 3 s after an
+ * unwritten change at the latest (files/recovery.ts).
+ */
+const AUTOSAVE_CHECK_MS = 1000;
 export const THEME_KEY = 'tensorloom.theme';
 
+/** How long the window title waits for the unsaved mark to settle (typing can flip it on every key). */
+const TITLE_SETTLE_MS = 150;
+
+let darkQuery: MediaQueryList | null = null;
+const prefersDarkQuery = () => (darkQuery ??= window.matchMedia('(prefers-color-scheme: dark)'));
+
 function subscribeDark(cb: () => void) {
-  const mq = window.matchMedia('(prefers-color-scheme: dark)');
+  const mq = prefersDarkQuery();
   mq.addEventListener('change', cb);
   return () => mq.removeEventListener('change', cb);
 }
@@ -26,7 +36,7 @@ function subscribeDark(cb: () => void) {
 /** Applies the theme to <html data-theme> and remembers an explicit choice. */
 function useTheme() {
   const choice = useView((s) => s.theme);
-  const prefersDark = useSyncExternalStore(subscribeDark, () => window.matchMedia('(prefers-color-scheme: dark)').matches);
+  const prefersDark = useSyncExternalStore(subscribeDark, () => prefersDarkQuery().matches);
   useEffect(() => {
     document.documentElement.dataset.theme = resolveTheme(choice, prefersDark);
     if (choice !== 'system') localStorage.setItem(THEME_KEY, choice);
@@ -38,20 +48,26 @@ function useTitle(app: AppServices) {
   // The flag, not the graph: the shell re-renders when the mark changes, not on every edit.
   const file = useDoc((s) => s.file);
   const dirty = useDoc((s) => s.dirty);
+  // Setting the title costs the page about a millisecond (the browser redraws its tab or
+  // window): typing a value back to the saved one flips the mark on every key, so the
+  // title follows once the mark holds still.
   useEffect(() => {
-    document.title = `${dirty ? '● ' : ''}${file.name} — Tensorloom`;
-    app.preload?.setTitle?.(file.name, dirty);
+    const timer = setTimeout(() => {
+      document.title = `${dirty ? '● ' : ''}${file.name} — Tensorloom`;
+      app.preload?.setTitle?.(file.name, dirty);
+    }, TITLE_SETTLE_MS);
+    return () => clearTimeout(timer);
   }, [app, file, dirty]);
 }
 
-/** On the first connection: offer to restore unsaved work, then autosave every few seconds. */
+/** On the first connection: offer to restore unsaved work, then autosave. */
 function useRecovery(app: AppServices) {
   const connection = useEngineState((s) => s.connection);
   const offered = useRef(false);
   useEffect(() => {
     if (connection !== 'open' || offered.current) return;
     offered.current = true;
-    void offerRecovery(app).finally(() => app.autosave.start(AUTOSAVE_MS));
+    void offerRecovery(app).finally(() => app.autosave.start(AUTOSAVE_CHECK_MS));
   }, [app, connection]);
   useEffect(() => () => app.autosave.stop(), [app]);
 }

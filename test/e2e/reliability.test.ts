@@ -83,7 +83,11 @@ async function openWorkspaceFile(page: Page, name: string): Promise<void> {
 beforeAll(() => buildRendererIfStale(), 180_000);
 
 describe('autosave and recovery when the server and the browser are killed mid-edit', () => {
-  /** Autosave runs every 4 s (App.tsx); the write itself gets 2 s more on a loaded machine. */
+  /**
+   * Under continuous editing an unsaved change waits at most 4 s for its autosave (a check
+   * each second, a write at the latest 3 s after the first check that saw it: App.tsx,
+   * recovery.ts); the write itself gets 2 s more on a loaded machine.
+   */
   const AUTOSAVE_MS = 4000;
   const BOUND_MS = AUTOSAVE_MS + 2000;
   const KILLS = 3;

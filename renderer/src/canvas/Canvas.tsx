@@ -46,8 +46,6 @@ const MINIMAP_UP_TO = 300;
  */
 const DETAIL_ZOOM = 0.4;
 const zoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < DETAIL_ZOOM;
-/** Shape inference taking longer than this dims the edge labels until it answers. */
-const STALE_DIM_AFTER_MS = 300;
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const DEFAULT_VIEWPORT = { x: 40, y: 40, zoom: 1 };
 const EDGE_OPTIONS = { type: 'shape' };
@@ -74,9 +72,9 @@ export function Canvas() {
   const selectedNodes = useView((s) => s.selectedNodes);
   const selectedEdges = useView((s) => s.selectedEdges);
   const measured = useView((s) => s.measured);
-  // Shapes are still being inferred for the last edit: shown on the label layer below, not
-  // by changing every edge (which re-indexed a thousand edges twice per keystroke).
-  const stale = useValidation((s) => s.pending);
+  // Shapes are taking a while to infer for the last edit: shown on the label layer below,
+  // not by changing every edge (which re-indexed a thousand edges twice per keystroke).
+  const stale = useValidation((s) => s.slow);
   const far = useFlowStore(zoomedOut);
   const large = graph.nodes.length > MINIMAP_UP_TO;
   // null: the default for the graph's size; a choice made with the button sticks.
@@ -92,18 +90,13 @@ export function Canvas() {
     const el = root.current?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null;
     if (el !== labelLayer) setLabelLayer(el);
   });
-  // Shape labels dim, all at once on their layer, while shapes take a while to re-infer.
-  // Not for the quick answers of every keystroke: fading a thousand labels in and out
-  // after each one kept the canvas repainting while typing.
+  // Shape labels dim, all at once on their layer, while shapes take a while to re-infer
+  // (`slow` is not set for the quick answers of every keystroke: fading a thousand labels
+  // in and out after each one kept the canvas repainting while typing).
   useEffect(() => {
     if (!labelLayer) return;
     labelLayer.style.transition = 'opacity 0.15s';
-    if (!stale) {
-      labelLayer.style.opacity = '';
-      return;
-    }
-    const timer = setTimeout(() => (labelLayer.style.opacity = '0.6'), STALE_DIM_AFTER_MS);
-    return () => clearTimeout(timer);
+    labelLayer.style.opacity = stale ? '0.6' : '';
   }, [labelLayer, stale]);
 
   const input = { graph, kinds, selectedNodes, selectedEdges, measured };

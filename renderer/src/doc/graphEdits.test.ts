@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enablePatches, produce, produceWithPatches } from 'immer';
 import type { Graph } from '../../../engine/graph/schema.js';
-import { addNode, connect, copyNodes, moveNodes, pasteClip, reconcile, removeEdges, removeNodes, renameNode, setParam } from './graphEdits.js';
+import { addNode, connect, copyNodes, moveNodes, pasteClip, reconcile, removeEdges, removeNodes, renameNode, setLabel, setParam } from './graphEdits.js';
 import { edgeKey, nextNodeId } from './ids.js';
 import { lookupTestKind, spiralGraph } from './testGraphs.js';
 
@@ -109,6 +109,24 @@ describe('graph edits', () => {
       moveNodes(d, { out: { x: 1, y: 2 } });
     });
     expect(removed.nodes.map((n) => [n.id, n.position])).toEqual(g0.nodes.filter((n) => n.id !== 'h1').map((n) => [n.id, n.id === 'out' ? { x: 1, y: 2 } : n.position]));
+  });
+
+  it('sets the param and label of the right node when the same edit reordered or added nodes', () => {
+    const g0 = spiralGraph();
+    const g = edit(g0, (d) => {
+      d.nodes.reverse();
+      addNode(d, 'Linear', { x: 0, y: 0 }, 'l9');
+      setParam(d, 'h1', 'units', 7);
+      setParam(d, 'l9', 'units', 3);
+      setLabel(d, 'out', 'head');
+    });
+    expect(g.nodes.find((n) => n.id === 'h1')?.params?.units).toBe(7);
+    expect(g.nodes.find((n) => n.id === 'l9')?.params?.units).toBe(3);
+    expect(g.nodes.find((n) => n.id === 'out')?.label).toBe('head');
+    expect(g.nodes.filter((n) => n.params?.units === 7)).toHaveLength(1);
+    // One node edited: the others are the very objects they were.
+    const one = edit(g0, (d) => setParam(d, 'out', 'units', 5));
+    expect(one.nodes.filter((n, i) => n !== g0.nodes[i]).map((n) => n.id)).toEqual(['out']);
   });
 });
 

@@ -58,7 +58,7 @@ export interface Connection {
  */
 export function connect(g: Draft<Graph>, c: Connection, kinds: KindLookup): boolean {
   if (c.source === c.target) return false;
-  const typeOf = (id: string) => g.nodes.find((n) => n.id === id)?.type;
+  const typeOf = (id: string) => draftNode(g, id)?.type;
   const sourceType = typeOf(c.source);
   const targetType = typeOf(c.target);
   if (!sourceType || !targetType) return false;
@@ -103,9 +103,23 @@ export function moveNodes(g: Draft<Graph>, positions: Record<string, Position>):
   }
 }
 
+/**
+ * The draft of the node with this id, found in the draft's original (plain objects) when
+ * it has one: reading every node of the draft on the way makes immer wrap and then
+ * finalize each node passed, hundreds in a large graph for one keystroke in the inspector.
+ */
+function draftNode(g: Draft<Graph>, id: string): Draft<GraphNode> | undefined {
+  const base = isDraft(g.nodes) ? original(g.nodes) : undefined;
+  if (base && base.length === g.nodes.length) {
+    const i = base.findIndex((n) => n.id === id);
+    if (i >= 0 && g.nodes[i].id === id) return g.nodes[i];
+  }
+  return g.nodes.find((n) => n.id === id);
+}
+
 /** Sets a parameter; `undefined` removes it so the kind's default applies. */
 export function setParam(g: Draft<Graph>, nodeId: string, key: string, value: ParamValue | undefined): void {
-  const node = g.nodes.find((n) => n.id === nodeId);
+  const node = draftNode(g, nodeId);
   if (!node) return;
   if (value === undefined) {
     if (node.params) {
@@ -119,7 +133,7 @@ export function setParam(g: Draft<Graph>, nodeId: string, key: string, value: Pa
 }
 
 export function setLabel(g: Draft<Graph>, nodeId: string, label: string): void {
-  const node = g.nodes.find((n) => n.id === nodeId);
+  const node = draftNode(g, nodeId);
   if (!node) return;
   if (label.trim() === '') delete node.label;
   else node.label = label;
@@ -129,8 +143,8 @@ export function setLabel(g: Draft<Graph>, nodeId: string, label: string): void {
 export function renameNode(g: Draft<Graph>, from: string, to: string): string | null {
   if (from === to) return null;
   if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(to)) return 'ids use letters, digits, _ . : - only';
-  if (g.nodes.some((n) => n.id === to)) return `a node "${to}" exists already`;
-  const node = g.nodes.find((n) => n.id === from);
+  if (draftNode(g, to)) return `a node "${to}" exists already`;
+  const node = draftNode(g, from);
   if (!node) return `no node "${from}"`;
   node.id = to;
   for (const e of g.edges) {

@@ -28,8 +28,9 @@ const nodeIndexes = new WeakMap<readonly GraphNode[], ReadonlyMap<string, GraphN
 export function nodeById(graph: Pick<Graph, 'nodes'>, id: string): GraphNode | undefined {
   let index = nodeIndexes.get(graph.nodes);
   if (!index) {
-    index = new Map(graph.nodes.map((n) => [n.id, n]));
-    nodeIndexes.set(graph.nodes, index);
+    const byId = new Map<string, GraphNode>();
+    for (const n of graph.nodes) byId.set(n.id, n);
+    nodeIndexes.set(graph.nodes, (index = byId));
   }
   return index.get(id);
 }

@@ -7,7 +7,7 @@ import { fakeTransport } from '../engine/fakeEngine.js';
 import { createAutosave, decodeRecovery } from './recovery.js';
 import { checkWorkspaceName, withGraphSuffix } from './workspaceFiles.js';
 
-function setup() {
+function setup(options: { now?: () => number } = {}) {
   const saved = new Map<string, string>();
   const fake = fakeTransport({
     'recovery.save': ({ key, text }) => (saved.set(key, text), { saved: true }),
@@ -16,7 +16,7 @@ function setup() {
   const client = new EngineClient(fake.transport);
   const doc = createDocStore();
   doc.load(spiralGraph(), { path: 'spiral.loom.json', name: 'spiral.loom.json' });
-  return { saved, fake, doc, autosave: createAutosave(doc, () => client) };
+  return { saved, fake, doc, autosave: createAutosave(doc, () => client, { maxWaitMs: 3000, ...options }) };
 }
 
 describe('autosave', () => {
@@ -40,6 +40,38 @@ describe('autosave', () => {
     doc.undo();
     await autosave.tick();
     expect(saved.has('session')).toBe(false);
+  });
+
+  it('writes once the editing pauses, and at the latest after the longest wait while it goes on', async () => {
+    let t = 0;
+    const { fake, doc, autosave } = setup({ now: () => t });
+    const saves = () => fake.calls.filter((c) => c.method === 'recovery.save').length;
+    const units = (n: number) => doc.change('Set units', (g) => setParam(g, 'h1', 'units', n));
+    // Typing: a new value before every check; nothing is written while the wait is short.
+    for (let i = 0; i < 3; i++) {
+      units(10 + i);
+      await autosave.check();
+      t += 1000;
+    }
+    expect(saves()).toBe(0);
+    units(13);
+    await autosave.check(); // 3 s since the first unwritten change was seen
+    expect(saves()).toBe(1);
+    expect(JSON.parse(decodeRecovery(fake.calls.at(-1)!.params.text as string)!.graph).nodes[1].params.units).toBe(13);
+    // A pause: the graph the previous check saw is still there, so it is written at once.
+    units(14);
+    t += 1000;
+    await autosave.check();
+    expect(saves()).toBe(1);
+    t += 1000;
+    await autosave.check();
+    expect(saves()).toBe(2);
+    // Nothing new: the graph is not written out again.
+    for (let i = 0; i < 5; i++) {
+      t += 1000;
+      await autosave.check();
+    }
+    expect(saves()).toBe(2);
   });
 
   it('refuses recovery text that is not a recovery record', () => {

@@ -1,5 +1,7 @@
 import { useApp, useDoc, useEngineState, useTrain, useValidation, useView } from '../app/context.js';
 
+const COUNT = new Intl.NumberFormat();
+
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
@@ -17,7 +19,7 @@ export function StatusBar() {
   const runBackend = useTrain((s) => s.backend);
   const parameters = useValidation((s) => s.view?.parameters ?? null);
   const memory = useValidation((s) => s.view?.memory ?? null);
-  const pending = useValidation((s) => s.pending);
+  const slow = useValidation((s) => s.slow);
   const selected = useView((s) => s.selectedNodes.size);
   const nodes = useDoc((s) => s.graph.nodes.length);
   // A run names its backend by id ("wasm"); engine.info has the label for it ("WebAssembly (SIMD)").
@@ -37,7 +39,7 @@ export function StatusBar() {
       {parameters !== null && (
         <>
           <span className="statusbar__sep" />
-          <span>{parameters.toLocaleString()} parameters</span>
+          <span>{COUNT.format(parameters)} parameters</span>
         </>
       )}
       {memory && (
@@ -46,7 +48,7 @@ export function StatusBar() {
           <span title={`Estimated training memory; the limit is ${formatBytes(memory.limit)}`}>~{formatBytes(memory.bytes)} to train</span>
         </>
       )}
-      {pending && <span className="muted">· checking…</span>}
+      {slow && <span className="muted">· checking…</span>}
       {notice && (
         <span className="statusbar__notice" title={notice}>
           {notice}

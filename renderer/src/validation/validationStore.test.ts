@@ -64,6 +64,25 @@ describe('validation', () => {
     expect(second.outputTypes.h1.out.shape).toEqual(['B', 48]);
   });
 
+  it('re-indexes only the entries whose objects changed when the edges are the same', () => {
+    const g = spiralGraph();
+    const first = indexValidation(g, answer(32));
+    // An answer rebuilt from changes keeps the unchanged entries' objects.
+    const same = { ...answer(32), edgeTypes: first.indexed!.info.edgeTypes };
+    expect(indexValidation(g, same, first).edgeTypes).toBe(first.edgeTypes);
+    const changed = { ...answer(32), edgeTypes: first.indexed!.info.edgeTypes.map((t, i) => (i === 1 ? { shape: ['B', 48], dtype: 'float32' } : t)) } as ValidationInfo;
+    const second = indexValidation(g, changed, first);
+    expect(second.edgeTypes).not.toBe(first.edgeTypes);
+    expect(second.edgeTypes.get('h1:->a1:')?.shape).toEqual(['B', 48]);
+    expect(second.edgeTypes.get('in:x->h1:')).toBe(first.edgeTypes.get('in:x->h1:'));
+    expect(first.edgeTypes.get('h1:->a1:')?.shape).toEqual(['B', 32]);
+    // Other edges: indexed anew by key, whatever the previous answer's order.
+    const reordered = produce(g, (d) => void d.edges.reverse());
+    const third = indexValidation(reordered, { ...answer(32), edgeTypes: [...answer(32).edgeTypes].reverse() }, first);
+    expect(third.edgeTypes.get('in:x->h1:')).toBe(first.edgeTypes.get('in:x->h1:'));
+    expect(third.edgeTypes.get('h1:->a1:')?.shape).toEqual(['B', 32]);
+  });
+
   it('does not validate again when only positions changed', async () => {
     const fake = fakeTransport({ 'graph.validate': () => answer(32) });
     const client = new EngineClient(fake.transport);
@@ -130,6 +149,30 @@ describe('validation', () => {
     expect(fake.calls.slice(2).map((c) => (c.params.graph ? 'graph' : 'delta'))).toEqual(['delta', 'graph']);
     expect(units()).toBe(65);
     expect(v.store.getState().error).toBeNull();
+  });
+
+  it('marks a check as slow only when its answer takes longer than a quick one, and clears the mark when it comes', async () => {
+    let release: () => void = () => {};
+    const fake = fakeTransport({
+      'graph.validate': () => answer(32),
+      'graph.revalidate': async (): Promise<ValidationUpdate> => {
+        await new Promise<void>((r) => (release = r));
+        return { full: answer(9) };
+      },
+    });
+    const client = new EngineClient(fake.transport);
+    const v = createValidation(() => client, 100, 20);
+    const seen: boolean[] = [];
+    v.store.subscribe((s) => seen.push(s.slow));
+    await v.run(spiralGraph());
+    await new Promise((r) => setTimeout(r, 40));
+    expect(seen).not.toContain(true);
+    const waiting = v.run(produce(spiralGraph(), (d) => setParam(d, 'h1', 'units', 9)));
+    await new Promise((r) => setTimeout(r, 40));
+    expect(v.store.getState().slow).toBe(true);
+    release();
+    await waiting;
+    expect(v.store.getState().slow).toBe(false);
   });
 
   it('says so when the engine cannot validate', async () => {

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Graph } from '../../../engine/graph/schema.js';
+import type { Graph, GraphEdge } from '../../../engine/graph/schema.js';
 import type { Problem } from '../../../engine/graph/problems.js';
 import type { ValidationInfo } from '../../../engine/protocol/messages.js';
 import { sameJson } from '../../../engine/protocol/validationChanges.js';
@@ -19,13 +19,20 @@ export interface ValidationView {
   outputTypes: Record<string, Record<string, TensorType>>;
   memory: ValidationInfo['memory'];
   parameters: number | null;
+  /** What the view was indexed from, so the next answer re-indexes only what changed. */
+  indexed: { edges: readonly GraphEdge[]; info: ValidationInfo } | null;
 }
 
 export interface ValidationState {
   view: ValidationView | null;
   /** The key of the graph the view describes; differs from the current one while validating. */
   key: string | null;
-  pending: boolean;
+  /**
+   * An answer has been awaited for longer than a quick one takes. Not set for the quick
+   * answers of every keystroke, which would re-render the status bar and the canvas twice
+   * per key for a mark nobody could read.
+   */
+  slow: boolean;
   error: string | null;
 }
 
@@ -37,19 +44,18 @@ export const EMPTY_VIEW: ValidationView = {
   outputTypes: {},
   memory: null,
   parameters: null,
+  indexed: null,
 };
 
 /**
  * Indexes the engine's answer by node id and edge key (edge types come by index). Given
  * the previous view, every entry that did not change keeps its previous object, so the
- * canvas re-renders only the nodes and edges an edit affected, not the whole graph.
+ * canvas re-renders only the nodes and edges an edit affected, not the whole graph; and
+ * an answer rebuilt from changes (which keeps the unchanged entries' objects) against the
+ * same edges is re-indexed only where an entry's identity differs.
  */
 export function indexValidation(graph: Graph, info: ValidationInfo, previous: ValidationView | null = null): ValidationView {
-  const edgeTypes = new Map<string, TensorType | null>();
-  graph.edges.forEach((e, i) => {
-    const key = edgeKey(e);
-    edgeTypes.set(key, reuse(previous?.edgeTypes.get(key), info.edgeTypes[i] ?? null));
-  });
+  const edgeTypes = indexEdgeTypes(graph.edges, info.edgeTypes, previous);
   const nodeProblems = new Map<string, Problem[]>();
   const edgeProblems = new Map<string, Problem[]>();
   for (const p of info.problems) {
@@ -59,9 +65,38 @@ export function indexValidation(graph: Graph, info: ValidationInfo, previous: Va
   }
   for (const [id, list] of nodeProblems) nodeProblems.set(id, reuse(previous?.nodeProblems.get(id), list));
   for (const [key, list] of edgeProblems) edgeProblems.set(key, reuse(previous?.edgeProblems.get(key), list));
-  const outputTypes: ValidationView['outputTypes'] = {};
-  for (const [id, types] of Object.entries(info.outputTypes)) outputTypes[id] = reuse(previous?.outputTypes[id], types);
-  return { problems: info.problems, edgeTypes, nodeProblems, edgeProblems, outputTypes, memory: info.memory, parameters: info.parameters };
+  const outputTypes = indexOutputTypes(info.outputTypes, previous);
+  return { problems: info.problems, edgeTypes, nodeProblems, edgeProblems, outputTypes, memory: info.memory, parameters: info.parameters, indexed: { edges: graph.edges, info } };
+}
+
+function indexEdgeTypes(edges: readonly GraphEdge[], types: ValidationInfo['edgeTypes'], previous: ValidationView | null): ReadonlyMap<string, TensorType | null> {
+  const before = previous?.indexed;
+  if (previous && before?.edges === edges) {
+    if (before.info.edgeTypes === types) return previous.edgeTypes;
+    let changed: Map<string, TensorType | null> | null = null;
+    edges.forEach((e, i) => {
+      const type = types[i] ?? null;
+      if (type === (before.info.edgeTypes[i] ?? null)) return;
+      const key = edgeKey(e);
+      const old = previous.edgeTypes.get(key);
+      const next = reuse(old, type);
+      if (next !== old) (changed ??= new Map(previous.edgeTypes)).set(key, next);
+    });
+    return changed ?? previous.edgeTypes;
+  }
+  const map = new Map<string, TensorType | null>();
+  edges.forEach((e, i) => {
+    const key = edgeKey(e);
+    map.set(key, reuse(previous?.edgeTypes.get(key), types[i] ?? null));
+  });
+  return map;
+}
+
+function indexOutputTypes(types: ValidationInfo['outputTypes'], previous: ValidationView | null): ValidationView['outputTypes'] {
+  if (previous && previous.indexed?.info.outputTypes === types) return previous.outputTypes;
+  const out: ValidationView['outputTypes'] = {};
+  for (const id in types) out[id] = reuse(previous?.outputTypes[id], types[id]);
+  return out;
 }
 
 /** The previous value when it equals the next one (small JSON values: shapes, problem lists). */
@@ -83,10 +118,11 @@ export interface Validation {
  * arrive after a newer request was sent are dropped, so the canvas never goes back
  * to an older state.
  */
-export function createValidation(client: () => EngineClient, delayMs = 100): Validation {
-  const store = createStore<ValidationState>()(() => ({ view: null, key: null, pending: false, error: null }));
+export function createValidation(client: () => EngineClient, delayMs = 100, slowAfterMs = 300): Validation {
+  const store = createStore<ValidationState>()(() => ({ view: null, key: null, slow: false, error: null }));
   let sent = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let slowTimer: ReturnType<typeof setTimeout> | null = null;
   let lastKey: string | null = null;
   const keyOf = createSemanticKey(); // the graphs of a drag are not written out again
   const uplink = createGraphUplink();
@@ -96,15 +132,22 @@ export function createValidation(client: () => EngineClient, delayMs = 100): Val
     if (key === lastKey && store.getState().error === null) return;
     lastKey = key;
     const ticket = ++sent;
-    store.setState({ pending: true });
+    if (slowTimer) clearTimeout(slowTimer);
+    slowTimer = setTimeout(() => store.setState({ slow: true }), slowAfterMs);
+    const answered = () => {
+      if (slowTimer) clearTimeout(slowTimer);
+      slowTimer = null;
+    };
     try {
       const info = await uplink.validate(client(), graph);
       if (ticket !== sent) return;
-      store.setState({ view: indexValidation(graph, info, store.getState().view), key, pending: false, error: null });
+      answered();
+      store.setState({ view: indexValidation(graph, info, store.getState().view), key, slow: false, error: null });
     } catch (err) {
       if (ticket !== sent) return;
+      answered();
       lastKey = null; // try again on the next edit or reconnect
-      store.setState({ pending: false, error: describeFailure(err, 'Checking the graph') });
+      store.setState({ slow: false, error: describeFailure(err, 'Checking the graph') });
     }
   };
 
@@ -120,6 +163,7 @@ export function createValidation(client: () => EngineClient, delayMs = 100): Val
     },
     dispose() {
       if (timer) clearTimeout(timer);
+      if (slowTimer) clearTimeout(slowTimer);
     },
   };
 }

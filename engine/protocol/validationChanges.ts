@@ -39,16 +39,29 @@ export function diffValidation(from: string, base: ValidationInfo, next: Validat
 }
 
 /**
+ * An answer as a client keeps it to apply changes to: output types in a Map, which
+ * copies in microseconds where a thousand-key object took the page a millisecond.
+ */
+export interface HeldValidation extends Omit<ValidationInfo, 'outputTypes'> {
+  outputTypes: ReadonlyMap<string, Record<string, TensorType>>;
+}
+
+export function holdValidation(info: ValidationInfo): HeldValidation {
+  return { ...info, outputTypes: new Map(Object.entries(info.outputTypes)) };
+}
+
+/**
  * The full answer the changes describe. Entries that did not change keep the base's very
  * objects, and so do the edge and output lists when nothing in them changed, so a view
  * indexed from the base can tell unchanged ones by identity.
  */
-export function applyValidationChanges(base: ValidationInfo, changes: ValidationChanges): ValidationInfo {
+export function applyValidationChanges(base: HeldValidation, changes: ValidationChanges): HeldValidation {
   let outputTypes = base.outputTypes;
   for (const [id, types] of Object.entries(changes.outputTypes)) {
-    if (outputTypes === base.outputTypes) outputTypes = { ...base.outputTypes };
-    if (types === null) delete outputTypes[id];
-    else outputTypes[id] = types;
+    const copy = outputTypes === base.outputTypes ? new Map(base.outputTypes) : (outputTypes as Map<string, Record<string, TensorType>>);
+    if (types === null) copy.delete(id);
+    else copy.set(id, types);
+    outputTypes = copy;
   }
   const { length, changed } = changes.edgeTypes;
   let edgeTypes = base.edgeTypes;

@@ -41,7 +41,7 @@ export function paramSummary(data: { kind: NodeKindInfo | undefined; node: Graph
 function LoomNodeView({ id, data, selected }: NodeProps<LoomFlowNode>) {
   const node = useDoc((s) => nodeById(s.graph, id)) ?? { id, type: data.type };
   const problems = useValidation((s) => s.view?.nodeProblems.get(id)) ?? NO_PROBLEMS;
-  const outputTypes = useValidation((s) => s.view?.outputTypes[id]);
+  const outputTypes = useValidation((s) => s.view?.outputTypes.get(id));
   const { kind } = data;
   const inputs: { name: string; doc: string; optional?: boolean }[] = kind?.inputs ?? data.guessedPorts?.inputs.map((name) => ({ name, doc: 'port of an unknown node kind' })) ?? [];
   const outputs = kind?.outputs ?? data.guessedPorts?.outputs.map((name) => ({ name, doc: 'port of an unknown node kind' })) ?? [];

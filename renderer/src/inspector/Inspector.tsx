@@ -29,7 +29,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
   const node = useDoc((s) => s.graph.nodes.find((n) => n.id === nodeId));
   const kind = useEngineState((s) => (node ? s.kindsByType.get(node.type) : undefined));
   const problems = useValidation((s) => s.view?.nodeProblems.get(nodeId)) ?? [];
-  const outputTypes = useValidation((s) => s.view?.outputTypes[nodeId]);
+  const outputTypes = useValidation((s) => s.view?.outputTypes.get(nodeId));
   const hasRun = useTrain((s) => s.runId !== null && s.graph?.nodes.some((n) => n.id === nodeId) === true);
   if (!node) return <p className="muted">The selected node no longer exists.</p>;
   const mergeKey = (key: string) => `param:${nodeId}:${key}`;

@@ -1,12 +1,11 @@
 import type { Graph } from '../../../engine/graph/schema.js';
 import { EngineRequestError, type EngineClient } from '../../../engine/protocol/client.js';
 import { diffGraph } from '../../../engine/protocol/graphDelta.js';
-import type { ValidationInfo } from '../../../engine/protocol/messages.js';
-import { applyValidationChanges } from '../../../engine/protocol/validationChanges.js';
+import { applyValidationChanges, holdValidation, type HeldValidation } from '../../../engine/protocol/validationChanges.js';
 
 export interface GraphUplink {
   /** Validates `graph`, sent as a delta from the last graph the engine acknowledged. */
-  validate(client: EngineClient, graph: Graph): Promise<ValidationInfo>;
+  validate(client: EngineClient, graph: Graph): Promise<HeldValidation>;
 }
 
 /**
@@ -18,8 +17,8 @@ export interface GraphUplink {
  */
 export function createGraphUplink(prefix = randomPrefix()): GraphUplink {
   let sent = 0;
-  let held: { seq: number; id: string; graph: Graph; info: ValidationInfo } | null = null;
-  const acknowledge = (seq: number, id: string, graph: Graph, info: ValidationInfo) => {
+  let held: { seq: number; id: string; graph: Graph; info: HeldValidation } | null = null;
+  const acknowledge = (seq: number, id: string, graph: Graph, info: HeldValidation) => {
     if (!held || held.seq < seq) held = { seq, id, graph, info };
     return info;
   };
@@ -31,14 +30,14 @@ export function createGraphUplink(prefix = randomPrefix()): GraphUplink {
       if (base) {
         try {
           const update = await client.request('graph.revalidate', { delta: diffGraph(base.id, base.graph, graph), remember: id });
-          const info = 'changes' in update ? applyValidationChanges(base.info, update.changes) : update.full;
+          const info = 'changes' in update ? applyValidationChanges(base.info, update.changes) : holdValidation(update.full);
           return acknowledge(seq, id, graph, info);
         } catch (err) {
           if (!(err instanceof EngineRequestError && err.code === 'unknown-graph')) throw err;
           if (held === base) held = null;
         }
       }
-      return acknowledge(seq, id, graph, await client.request('graph.validate', { graph, remember: id }));
+      return acknowledge(seq, id, graph, holdValidation(await client.request('graph.validate', { graph, remember: id })));
     },
   };
 }

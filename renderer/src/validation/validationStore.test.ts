@@ -3,7 +3,7 @@ import { EngineClient } from '../../../engine/protocol/client.js';
 import type { ValidationInfo } from '../../../engine/protocol/messages.js';
 import type { Graph } from '../../../engine/graph/schema.js';
 import { applyGraphDelta, type GraphDelta } from '../../../engine/protocol/graphDelta.js';
-import { diffValidation, type ValidationUpdate } from '../../../engine/protocol/validationChanges.js';
+import { diffValidation, holdValidation, type HeldValidation, type ValidationUpdate } from '../../../engine/protocol/validationChanges.js';
 import { moveNodes, setParam } from '../doc/graphEdits.js';
 import { produce } from 'immer';
 import { spiralGraph } from '../doc/testGraphs.js';
@@ -45,9 +45,12 @@ class RememberingEngine {
   }
 }
 
+/** The answer as the page holds it (graphUplink.ts). */
+const held = (info: ValidationInfo): HeldValidation => holdValidation(info);
+
 describe('validation', () => {
   it('maps edge types by index onto edge keys and problems onto nodes', () => {
-    const view = indexValidation(spiralGraph(), answer(32));
+    const view = indexValidation(spiralGraph(), held(answer(32)));
     expect(view.edgeTypes.get('in:x->h1:')).toEqual({ shape: ['B', 2], dtype: 'float32' });
     expect(view.edgeTypes.get('h1:->a1:')).toEqual({ shape: ['B', 32], dtype: 'float32' });
     expect(view.nodeProblems.get('loss')?.[0].message).toBe('bad');
@@ -55,22 +58,22 @@ describe('validation', () => {
 
   it('keeps the previous objects of what an edit did not change, and new ones for what it did', () => {
     const withTypes = (units: number): ValidationInfo => ({ ...answer(units), outputTypes: { h1: { out: { shape: ['B', units], dtype: 'float32' } }, in: { x: { shape: ['B', 2], dtype: 'float32' } } } });
-    const first = indexValidation(spiralGraph(), withTypes(32));
-    const second = indexValidation(spiralGraph(), withTypes(48), first);
+    const first = indexValidation(spiralGraph(), held(withTypes(32)));
+    const second = indexValidation(spiralGraph(), held(withTypes(48)), first);
     expect(second.edgeTypes.get('in:x->h1:')).toBe(first.edgeTypes.get('in:x->h1:'));
-    expect(second.outputTypes.in).toBe(first.outputTypes.in);
+    expect(second.outputTypes.get('in')).toBe(first.outputTypes.get('in'));
     expect(second.nodeProblems.get('loss')).toBe(first.nodeProblems.get('loss'));
     expect(second.edgeTypes.get('h1:->a1:')).toEqual({ shape: ['B', 48], dtype: 'float32' });
-    expect(second.outputTypes.h1.out.shape).toEqual(['B', 48]);
+    expect(second.outputTypes.get('h1')?.out.shape).toEqual(['B', 48]);
   });
 
   it('re-indexes only the entries whose objects changed when the edges are the same', () => {
     const g = spiralGraph();
-    const first = indexValidation(g, answer(32));
+    const first = indexValidation(g, held(answer(32)));
     // An answer rebuilt from changes keeps the unchanged entries' objects.
-    const same = { ...answer(32), edgeTypes: first.indexed!.info.edgeTypes };
+    const same = { ...first.indexed!.info, problems: answer(32).problems };
     expect(indexValidation(g, same, first).edgeTypes).toBe(first.edgeTypes);
-    const changed = { ...answer(32), edgeTypes: first.indexed!.info.edgeTypes.map((t, i) => (i === 1 ? { shape: ['B', 48], dtype: 'float32' } : t)) } as ValidationInfo;
+    const changed = { ...first.indexed!.info, edgeTypes: first.indexed!.info.edgeTypes.map((t, i) => (i === 1 ? { shape: ['B', 48], dtype: 'float32' } : t)) } as HeldValidation;
     const second = indexValidation(g, changed, first);
     expect(second.edgeTypes).not.toBe(first.edgeTypes);
     expect(second.edgeTypes.get('h1:->a1:')?.shape).toEqual(['B', 48]);
@@ -78,7 +81,7 @@ describe('validation', () => {
     expect(first.edgeTypes.get('h1:->a1:')?.shape).toEqual(['B', 32]);
     // Other edges: indexed anew by key, whatever the previous answer's order.
     const reordered = produce(g, (d) => void d.edges.reverse());
-    const third = indexValidation(reordered, { ...answer(32), edgeTypes: [...answer(32).edgeTypes].reverse() }, first);
+    const third = indexValidation(reordered, held({ ...answer(32), edgeTypes: [...answer(32).edgeTypes].reverse() }), first);
     expect(third.edgeTypes.get('in:x->h1:')).toBe(first.edgeTypes.get('in:x->h1:'));
     expect(third.edgeTypes.get('h1:->a1:')?.shape).toEqual(['B', 32]);
   });

@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Graph, GraphEdge } from '../../../engine/graph/schema.js';
 import type { Problem } from '../../../engine/graph/problems.js';
 import type { ValidationInfo } from '../../../engine/protocol/messages.js';
-import { sameJson } from '../../../engine/protocol/validationChanges.js';
+import { sameJson, type HeldValidation } from '../../../engine/protocol/validationChanges.js';
 import type { TensorType } from '../../../engine/shapes/types.js';
 import type { EngineClient } from '../../../engine/protocol/client.js';
 import { edgeKey } from '../doc/ids.js';
@@ -16,11 +16,11 @@ export interface ValidationView {
   edgeTypes: ReadonlyMap<string, TensorType | null>;
   nodeProblems: ReadonlyMap<string, Problem[]>;
   edgeProblems: ReadonlyMap<string, Problem[]>;
-  outputTypes: Record<string, Record<string, TensorType>>;
+  outputTypes: ReadonlyMap<string, Record<string, TensorType>>;
   memory: ValidationInfo['memory'];
   parameters: number | null;
   /** What the view was indexed from, so the next answer re-indexes only what changed. */
-  indexed: { edges: readonly GraphEdge[]; info: ValidationInfo } | null;
+  indexed: { edges: readonly GraphEdge[]; info: HeldValidation } | null;
 }
 
 export interface ValidationState {
@@ -41,7 +41,7 @@ export const EMPTY_VIEW: ValidationView = {
   edgeTypes: new Map(),
   nodeProblems: new Map(),
   edgeProblems: new Map(),
-  outputTypes: {},
+  outputTypes: new Map(),
   memory: null,
   parameters: null,
   indexed: null,
@@ -54,7 +54,7 @@ export const EMPTY_VIEW: ValidationView = {
  * an answer rebuilt from changes (which keeps the unchanged entries' objects) against the
  * same edges is re-indexed only where an entry's identity differs.
  */
-export function indexValidation(graph: Graph, info: ValidationInfo, previous: ValidationView | null = null): ValidationView {
+export function indexValidation(graph: Graph, info: HeldValidation, previous: ValidationView | null = null): ValidationView {
   const edgeTypes = indexEdgeTypes(graph.edges, info.edgeTypes, previous);
   const nodeProblems = new Map<string, Problem[]>();
   const edgeProblems = new Map<string, Problem[]>();
@@ -69,7 +69,7 @@ export function indexValidation(graph: Graph, info: ValidationInfo, previous: Va
   return { problems: info.problems, edgeTypes, nodeProblems, edgeProblems, outputTypes, memory: info.memory, parameters: info.parameters, indexed: { edges: graph.edges, info } };
 }
 
-function indexEdgeTypes(edges: readonly GraphEdge[], types: ValidationInfo['edgeTypes'], previous: ValidationView | null): ReadonlyMap<string, TensorType | null> {
+function indexEdgeTypes(edges: readonly GraphEdge[], types: HeldValidation['edgeTypes'], previous: ValidationView | null): ReadonlyMap<string, TensorType | null> {
   const before = previous?.indexed;
   if (previous && before?.edges === edges) {
     if (before.info.edgeTypes === types) return previous.edgeTypes;
@@ -92,10 +92,14 @@ function indexEdgeTypes(edges: readonly GraphEdge[], types: ValidationInfo['edge
   return map;
 }
 
-function indexOutputTypes(types: ValidationInfo['outputTypes'], previous: ValidationView | null): ValidationView['outputTypes'] {
-  if (previous && previous.indexed?.info.outputTypes === types) return previous.outputTypes;
-  const out: ValidationView['outputTypes'] = {};
-  for (const id in types) out[id] = reuse(previous?.outputTypes[id], types[id]);
+function indexOutputTypes(types: HeldValidation['outputTypes'], previous: ValidationView | null): ValidationView['outputTypes'] {
+  const before = previous?.indexed?.info.outputTypes;
+  if (previous && before === types) return previous.outputTypes;
+  const out = new Map<string, Record<string, TensorType>>();
+  for (const [id, next] of types) {
+    const old = previous?.outputTypes.get(id);
+    out.set(id, old !== undefined && next === before?.get(id) ? old : reuse(old, next));
+  }
   return out;
 }
 

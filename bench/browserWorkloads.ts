@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { frameStats, median, percentile } from './browserSession.js';
 import { traceKeystrokes, type KeystrokeTiming } from './keystrokeTrace.js';
 
@@ -105,6 +105,29 @@ export async function measureTyping(page: Page, nodeId: string, field: 'param-un
     app.view.setState({ selectedNodes: new Set([id]), selectedEdges: new Set(), rightTab: 'node' });
   }, nodeId);
   const input = field === 'label' ? page.getByTestId('inspector').locator('#node-label') : page.getByTestId('inspector').getByTestId(field);
+  return typeInto(page, input, keystrokes, gapMs);
+}
+
+/**
+ * The same typing into a bare text field laid over the page, which nothing listens to
+ * but the app's shortcut handler: what Chromium itself needs for a keystroke with the
+ * page as it stands (its layout, paint and compositor work for the canvas on screen).
+ */
+export async function measureBareTyping(page: Page, keystrokes = 20, gapMs = 120): Promise<TypingResult> {
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.id = 'bench-bare-input';
+    input.style.cssText = 'position: fixed; top: 4px; left: 50%; z-index: 99; width: 120px';
+    document.body.append(input);
+  });
+  try {
+    return await typeInto(page, page.locator('#bench-bare-input'), keystrokes, gapMs);
+  } finally {
+    await page.evaluate(() => document.getElementById('bench-bare-input')?.remove());
+  }
+}
+
+async function typeInto(page: Page, input: Locator, keystrokes: number, gapMs: number): Promise<TypingResult> {
   await input.waitFor();
   await input.click();
   await page.keyboard.press('End');

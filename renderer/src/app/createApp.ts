@@ -24,7 +24,7 @@ export function createApp(options: CreateAppOptions): AppServices {
   const engine = createEngine(options.transport);
   const doc = createDocStore();
   const view = createViewStore(options.theme);
-  const validation = createValidation(() => engine.client, options.validateDelayMs ?? 100);
+  const validation = createValidation(() => engine.client, options.validateDelayMs);
   const trainer = createTrainer(engine, { isTwoD: (g) => isTwoD(engine, g) });
   const app: AppServices = {
     doc,

@@ -69,6 +69,7 @@ export function createAutosave(doc: DocStore, client: () => EngineClient, option
   let timer: ReturnType<typeof setInterval> | null = null;
   let error: string | null = null;
   let busy = false;
+  const isWritten = (graph: Graph, file: DocFile) => written?.graph === graph && written.file === file;
 
   const autosave: Autosave = {
     async tick() {
@@ -80,7 +81,7 @@ export function createAutosave(doc: DocStore, client: () => EngineClient, option
           if (lastText !== null) await autosave.clear();
           return;
         }
-        if (written?.graph === graph && written.file === file) return;
+        if (isWritten(graph, file)) return;
         const text = encodeRecovery(file, graphToText(graph));
         if (text !== lastText) await client().request('recovery.save', { key, text });
         lastText = text;
@@ -95,7 +96,7 @@ export function createAutosave(doc: DocStore, client: () => EngineClient, option
     },
     async check() {
       const { graph, file } = doc.get();
-      if (doc.isDirty() && !(written?.graph === graph && written.file === file)) {
+      if (doc.isDirty() && !isWritten(graph, file)) {
         const t = now();
         waitingSince ??= t;
         const moving = graph !== seen;

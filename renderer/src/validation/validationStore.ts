@@ -118,17 +118,17 @@ export interface Validation {
 }
 
 /**
- * Runs `graph.validate` on every edit that matters, lightly debounced. Answers that
- * arrive after a newer request was sent are dropped, so the canvas never goes back
- * to an older state.
- */
-/**
  * How long an edit waits for the next one before it is validated. Short: the answer (a few
  * milliseconds of the page's time) then lands well before a typist's next key, ~120 ms
  * later, instead of on it, as it did at 100 ms; keys closer than this still make one run.
  */
 export const VALIDATE_DELAY_MS = 40;
 
+/**
+ * Runs `graph.validate` on every edit that matters, lightly debounced. Answers that
+ * arrive after a newer request was sent are dropped, so the canvas never goes back
+ * to an older state.
+ */
 export function createValidation(client: () => EngineClient, delayMs = VALIDATE_DELAY_MS, slowAfterMs = 300): Validation {
   const store = createStore<ValidationState>()(() => ({ view: null, key: null, slow: false, error: null }));
   let sent = 0;

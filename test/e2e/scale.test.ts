@@ -40,6 +40,17 @@ const zoom = () => page.evaluate(() => (window as any).tensorloom_app.flow.curre
 // The Input node's ports are named x and y: port names it shows or not.
 const inputPortNames = () => page.getByTestId('node-in').locator('.port__name');
 
+/** Where on screen the middle of the `index`th edge drawn on the zoomed-out edge sheet is. */
+function edgeMidpoint(index: number): Promise<{ id: string; x: number; y: number }> {
+  return page.evaluate((i) => {
+    const edge = document.querySelectorAll<SVGGElement>('.edge-sheet .sheet-edge')[i];
+    const path = edge.querySelector<SVGPathElement>('path.edge-path')!;
+    const p = path.getPointAtLength(path.getTotalLength() / 2);
+    const m = path.getScreenCTM()!;
+    return { id: edge.dataset.edge!, x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
+  }, index);
+}
+
 /** Clicks a zoom button of the canvas controls until the canvas shows the wanted detail. */
 async function zoomUntil(button: 'zoomin' | 'zoomout', wanted: 'low' | 'full'): Promise<void> {
   for (let i = 0; i < 12 && (await detail()) !== wanted; i++) {
@@ -98,11 +109,26 @@ describe('the canvas on a large graph', () => {
     await page.waitForTimeout(300); // let the last frame paint before the picture
     await screenshot(page, 'large-graph-zoomed-out');
 
+    // Edges draw into one <svg> and still answer the pointer: a click selects one.
+    const rendered = await page.locator('.react-flow__edge').count();
+    expect(rendered).toBeGreaterThan(0);
+    expect(await page.locator('.edge-sheet .sheet-edge path.edge-path').count()).toBe(rendered);
+    expect(await page.locator('.react-flow__edge path').count()).toBe(0);
+    const mid = await edgeMidpoint(20);
+    await page.mouse.click(mid.x, mid.y);
+    await poll(() => page.evaluate(() => [...(window as any).tensorloom_app.view.getState().selectedEdges])).toEqual([mid.id]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await poll(() => page.locator(`.edge-sheet .sheet-edge.is-selected[data-edge="${mid.id}"]`).count()).toBe(1);
+    expect(await page.getByTestId('inspector').textContent()).toContain(mid.id);
+
     await zoomUntil('zoomin', 'full');
     expect(await zoom()).toBeGreaterThanOrEqual(0.4);
     await poll(() => hint.count()).toBe(0);
     await poll(() => inputPortNames().first().isVisible()).toBe(true);
     expect(await inputPortNames().last().isVisible()).toBe(true);
+    // Back in React Flow's own edge wrappers, with their shape labels.
+    await poll(() => page.locator('.edge-sheet').count()).toBe(0);
+    await poll(() => page.locator('.react-flow__edge path.edge-path').first().isVisible()).toBe(true);
+    await poll(() => page.getByTestId('edge-shape').first().isVisible()).toBe(true);
     expect(app.pageErrors).toEqual([]);
   });
 });

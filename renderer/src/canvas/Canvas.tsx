@@ -1,3 +1,4 @@
+import { createPortal } from 'react-dom';
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import {
   Background,
@@ -23,6 +24,7 @@ import { FlowMapper, type LoomFlowNode, type ShapeFlowEdge } from './flowMapping
 import { groupSlug, LoomNode } from './LoomNode.js';
 import { ShapeEdge } from './ShapeEdge.js';
 import { fitReadable } from './fitReadable.js';
+import { EdgeSheet } from './edgeSheet.js';
 import { LabelLayer } from './labelLayer.js';
 
 const nodeTypes = { loom: LoomNode };
@@ -84,11 +86,12 @@ export function Canvas() {
   const dragId = useRef(0);
   const root = useRef<HTMLDivElement>(null);
   const [labelLayer, setLabelLayer] = useState<HTMLElement | null>(null);
+  const [edgeLayer, setEdgeLayer] = useState<HTMLElement | null>(null);
+  const [edgeSheet, setEdgeSheet] = useState<SVGSVGElement | null>(null);
   useLayoutEffect(() => {
-    // Looked up again only when React Flow replaced it, not on every frame of a drag.
-    if (labelLayer?.isConnected) return;
-    const el = root.current?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null;
-    if (el !== labelLayer) setLabelLayer(el);
+    // Looked up again only when React Flow replaced them, not on every frame of a drag.
+    if (!labelLayer?.isConnected) setLabelLayer(root.current?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null);
+    if (!edgeLayer?.isConnected) setEdgeLayer(root.current?.querySelector<HTMLElement>('.react-flow__edges') ?? null);
   });
   // Shape labels dim, all at once on their layer, while shapes take a while to re-infer
   // (`slow` is not set for the quick answers of every keystroke: fading a thousand labels
@@ -223,71 +226,75 @@ export function Canvas() {
       onDragOver={onDragOver}
       ref={root}
     >
-      <LabelLayer.Provider value={labelLayer}>
-        <ReactFlow<LoomFlowNode, ShapeFlowEdge>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onConnect={onConnect}
-          onNodeDragStart={handlers.onNodeDragStart}
-          onNodeDragStop={handlers.onNodeDragStop}
-          onInit={handlers.onInit}
-          onNodeContextMenu={handlers.onNodeContextMenu}
-          onEdgeContextMenu={handlers.onEdgeContextMenu}
-          onPaneContextMenu={handlers.onPaneContextMenu}
-          isValidConnection={isValidConnection}
-          onlyRenderVisibleElements={graph.nodes.length > VIRTUALIZE_ABOVE}
-          deleteKeyCode={null}
-          panActivationKeyCode={null}
-          selectionKeyCode="Shift"
-          multiSelectionKeyCode={MULTI_SELECT_KEYS}
-          zoomActivationKeyCode={null}
-          minZoom={0.15}
-          maxZoom={2.5}
-          defaultViewport={DEFAULT_VIEWPORT}
-          connectionRadius={28}
-          defaultEdgeOptions={EDGE_OPTIONS}
-          proOptions={PRO_OPTIONS}
-        >
-          <Background variant={BackgroundVariant.Dots} gap={22} size={1.6} />
-          {showMinimap && <MiniMap pannable zoomable className="minimap" nodeClassName={minimapClass} nodeBorderRadius={6} />}
-          <Controls showInteractive={false} position="bottom-left">
-            <ControlButton onClick={() => app.view.setState({ modal: { kind: 'add-node' } })} title="Add a node (/)" aria-label="Add a node">
-              +
-            </ControlButton>
-            <ControlButton
-              className={showMinimap ? 'minimap-toggle is-on' : 'minimap-toggle'}
-              onClick={() => setMinimapChoice(!showMinimap)}
-              title={
-                showMinimap
-                  ? 'Hide the minimap'
-                  : `Show the minimap${large ? ` (off for graphs of more than ${MINIMAP_UP_TO} nodes: it slows down dragging)` : ''}`
-              }
-              aria-label={showMinimap ? 'Hide the minimap' : 'Show the minimap'}
-              aria-pressed={showMinimap}
-              data-testid="minimap-toggle"
-            >
-              ▣
-            </ControlButton>
-          </Controls>
-          {far && (
-            <Panel position="top-center" className="canvas-hint" data-testid="detail-hint">
-              Zoomed out: zoom in to see ports, parameters and shapes
-            </Panel>
-          )}
-          {large && minimapChoice === null && (
-            <Panel position="bottom-right" className="canvas-hint" data-testid="minimap-off">
-              Minimap off above {MINIMAP_UP_TO} nodes (it slows dragging)
-              <button className="link-button" onClick={() => setMinimapChoice(true)}>
-                Show
-              </button>
-            </Panel>
-          )}
-        </ReactFlow>
-      </LabelLayer.Provider>
+      {/* Zoomed out, edges draw into this one <svg> beneath React Flow's (edgeSheet.ts). */}
+      {far && edgeLayer && createPortal(<svg className="edge-sheet" ref={setEdgeSheet} data-testid="edge-sheet" />, edgeLayer)}
+      <EdgeSheet.Provider value={far ? edgeSheet : null}>
+        <LabelLayer.Provider value={labelLayer}>
+          <ReactFlow<LoomFlowNode, ShapeFlowEdge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            onNodeDragStart={handlers.onNodeDragStart}
+            onNodeDragStop={handlers.onNodeDragStop}
+            onInit={handlers.onInit}
+            onNodeContextMenu={handlers.onNodeContextMenu}
+            onEdgeContextMenu={handlers.onEdgeContextMenu}
+            onPaneContextMenu={handlers.onPaneContextMenu}
+            isValidConnection={isValidConnection}
+            onlyRenderVisibleElements={graph.nodes.length > VIRTUALIZE_ABOVE}
+            deleteKeyCode={null}
+            panActivationKeyCode={null}
+            selectionKeyCode="Shift"
+            multiSelectionKeyCode={MULTI_SELECT_KEYS}
+            zoomActivationKeyCode={null}
+            minZoom={0.15}
+            maxZoom={2.5}
+            defaultViewport={DEFAULT_VIEWPORT}
+            connectionRadius={28}
+            defaultEdgeOptions={EDGE_OPTIONS}
+            proOptions={PRO_OPTIONS}
+          >
+            <Background variant={BackgroundVariant.Dots} gap={22} size={1.6} />
+            {showMinimap && <MiniMap pannable zoomable className="minimap" nodeClassName={minimapClass} nodeBorderRadius={6} />}
+            <Controls showInteractive={false} position="bottom-left">
+              <ControlButton onClick={() => app.view.setState({ modal: { kind: 'add-node' } })} title="Add a node (/)" aria-label="Add a node">
+                +
+              </ControlButton>
+              <ControlButton
+                className={showMinimap ? 'minimap-toggle is-on' : 'minimap-toggle'}
+                onClick={() => setMinimapChoice(!showMinimap)}
+                title={
+                  showMinimap
+                    ? 'Hide the minimap'
+                    : `Show the minimap${large ? ` (off for graphs of more than ${MINIMAP_UP_TO} nodes: it slows down dragging)` : ''}`
+                }
+                aria-label={showMinimap ? 'Hide the minimap' : 'Show the minimap'}
+                aria-pressed={showMinimap}
+                data-testid="minimap-toggle"
+              >
+                ▣
+              </ControlButton>
+            </Controls>
+            {far && (
+              <Panel position="top-center" className="canvas-hint" data-testid="detail-hint">
+                Zoomed out: zoom in to see ports, parameters and shapes
+              </Panel>
+            )}
+            {large && minimapChoice === null && (
+              <Panel position="bottom-right" className="canvas-hint" data-testid="minimap-off">
+                Minimap off above {MINIMAP_UP_TO} nodes (it slows dragging)
+                <button className="link-button" onClick={() => setMinimapChoice(true)}>
+                  Show
+                </button>
+              </Panel>
+            )}
+          </ReactFlow>
+        </LabelLayer.Provider>
+      </EdgeSheet.Provider>
       <ContextMenu />
       {graph.nodes.length === 0 && (
         <div className="canvas-empty">

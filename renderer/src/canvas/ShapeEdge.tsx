@@ -5,6 +5,7 @@ import { formatShape } from '../../../engine/shapes/types.js';
 import type { Problem } from '../../../engine/graph/problems.js';
 import { useValidation } from '../app/context.js';
 import type { ShapeFlowEdge } from './flowMapping.js';
+import { EdgeSheet } from './edgeSheet.js';
 import { LabelLayer } from './labelLayer.js';
 
 const NO_PROBLEMS: Problem[] = [];
@@ -16,6 +17,7 @@ const NO_PROBLEMS: Problem[] = [];
  */
 function ShapeEdgeView(props: EdgeProps<ShapeFlowEdge>) {
   const layer = useContext(LabelLayer);
+  const sheet = useContext(EdgeSheet);
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd } = props;
   const type = useValidation((s) => s.view?.edgeTypes.get(id)) ?? null;
   const problems = useValidation((s) => s.view?.edgeProblems.get(id)) ?? NO_PROBLEMS;
@@ -24,9 +26,17 @@ function ShapeEdgeView(props: EdgeProps<ShapeFlowEdge>) {
   const className = ['edge-shape', type ? '' : 'is-unknown', problems.length ? 'has-error' : '', selected ? 'is-selected' : '']
     .filter(Boolean)
     .join(' ');
+  const line = <BaseEdge id={id} path={path} markerEnd={markerEnd} className={problems.length ? 'edge-path has-error' : 'edge-path'} interactionWidth={24} />;
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={problems.length ? 'edge-path has-error' : 'edge-path'} interactionWidth={24} />
+      {sheet
+        ? createPortal(
+            <g className={selected ? 'sheet-edge is-selected' : 'sheet-edge'} data-edge={id}>
+              {line}
+            </g>,
+            sheet,
+          )
+        : line}
       {layer &&
         createPortal(
           // Centred on the edge's midpoint by a zero-size flex box placed with left/top rather

@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from './kernelNames.js';
+import { CLASS_ACCURACY, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from './kernelNames.js';
 
 /**
  * Mean softmax cross-entropy of logits [N, C] against int32 class ids [N], with label
@@ -16,6 +16,17 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, sm
   let target = tf.oneHot(labels, classes).toFloat();
   if (smoothing > 0) target = tf.add(tf.mul(target, 1 - smoothing), smoothing / classes);
   return tf.neg(tf.mean(tf.sum(tf.mul(target, logProbs), -1))) as tf.Scalar;
+}
+
+/**
+ * The fraction of rows of logits [N, C] whose largest entry is at the label (int32 [N]): one
+ * kernel where the backend registers it (native), else argMax, equal and mean.
+ */
+export function classAccuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  if (logits.dtype === 'float32' && labels.dtype === 'int32' && tf.getKernel(CLASS_ACCURACY, tf.getBackend())) {
+    return tf.engine().runKernel(CLASS_ACCURACY, { logits, labels }) as tf.Scalar;
+  }
+  return tf.mean(tf.equal(tf.argMax(logits, -1), labels).toFloat()) as tf.Scalar;
 }
 
 tf.registerGradient({

@@ -58,3 +58,12 @@ export const MODULATED_LINEAR = 'TensorloomModulatedLinear';
 
 /** Its gradient. Inputs {dy, x, modulation, weight}. Out: [dx, dmodulation, dweight, dbias]. */
 export const MODULATED_LINEAR_GRAD = 'TensorloomModulatedLinearGrad';
+
+/** A Linear layer's y = x·W + b in one product. Inputs {x: [N, K], weight: [K, M], bias: [M]}. Out: [N, M]. */
+export const LINEAR = 'TensorloomLinear';
+
+/**
+ * The fraction of rows whose largest logit (the first, on a tie, as tf.argMax) is the
+ * label. Inputs {logits: [N, C], labels: int32 [N]}. Out: a scalar. Not differentiable.
+ */
+export const CLASS_ACCURACY = 'TensorloomClassAccuracy';

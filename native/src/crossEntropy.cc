@@ -80,7 +80,32 @@ static napi_value SoftmaxCrossEntropyGrad(napi_env env, napi_callback_info info)
   return nullptr;
 }
 
+// classAccuracy(logits, labels, rows, cols) → the fraction of rows whose argmax is the
+// label, rounded as tf.mean rounds it. The argmax as tf.argMax takes it: the first entry
+// is kept unless a later one is strictly larger (so a NaN after the first never wins).
+static napi_value ClassAccuracy(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t zn, ln;
+  const float* z = a.f32(0, &zn);
+  const int32_t* labels = a.i32(1, &ln);
+  const int64_t rows = a.integer(2), cols = a.integer(3);
+  TL_CHECK(env, z && labels && rows >= 0 && cols > 0 && zn >= static_cast<size_t>(rows * cols) && ln >= static_cast<size_t>(rows),
+           "classAccuracy: logits [rows, cols] (Float32Array) and labels [rows] (Int32Array) expected");
+  int64_t correct = 0;
+  for (int64_t r = 0; r < rows; r++) {
+    const float* zr = z + r * cols;
+    int64_t best = 0;
+    for (int64_t c = 1; c < cols; c++)
+      if (zr[c] > zr[best]) best = c;
+    correct += best == labels[r];
+  }
+  // As tf.mean rounds it: the count times the float32 reciprocal of the row count.
+  const float reciprocal = 1.0f / static_cast<float>(rows);
+  return number(env, rows > 0 ? static_cast<double>(static_cast<float>(correct) * reciprocal) : 0.0);  // tf.mean of no rows: 0
+}
+
 void defineCrossEntropy(napi_env env, napi_value exports) {
+  defineFunction(env, exports, "classAccuracy", ClassAccuracy);
   defineFunction(env, exports, "softmaxCrossEntropy", SoftmaxCrossEntropy);
   defineFunction(env, exports, "softmaxCrossEntropyGrad", SoftmaxCrossEntropyGrad);
 }

@@ -8,7 +8,8 @@ import { NATIVE_BACKEND, registerNativeBackend, setNativeThreads } from '../../e
 import { fusedAdamUpdate, fusedGlobalNorm } from '../../engine/backend/fused.js';
 import { groupedLinear } from '../../engine/backend/groupedMatMul.js';
 import { gelu, layerNorm } from '../../engine/backend/normalization.js';
-import { softmaxCrossEntropy } from '../../engine/backend/crossEntropy.js';
+import { classAccuracy, softmaxCrossEntropy } from '../../engine/backend/crossEntropy.js';
+import { linearWithBias } from '../../engine/backend/linear.js';
 import { modulatedLinear } from '../../engine/backend/modulatedLinear.js';
 import { initBackend } from '../../engine/backend/select.js';
 import { createOptimizer } from '../../engine/train/optimizers.js';
@@ -161,6 +162,25 @@ describe.skipIf(!built)('native kernels match the cpu backend', () => {
       const f = (z: tf.Tensor) => tf.mul(softmaxCrossEntropy(z as tf.Tensor2D, labels, smoothing), 3) as tf.Scalar;
       return [f(logits), tf.grad(f)(logits)];
     }, 2e-5);
+  });
+
+  it('the accuracy kernel agrees with argMax, equal and mean: ties go to the first, NaN after the first entry never wins, labels out of range miss', async () => {
+    await expectParity(() => {
+      const logits = tf.tensor2d([[1, 3, 3], [2, 2, 2], [0, NaN, 5], [NaN, 1, 2], [4, 1, 0], [0, 1, 2], [1, 0, 0]]);
+      const labels = tf.tensor1d([1, 0, 2, 0, 0, 2, 9], 'int32');
+      const wide = tf.mul(rnd([300, 10], 70), 3) as tf.Tensor2D;
+      const wideLabels = tf.cast(tf.mul(tf.randomUniform([300], 0, 1, 'float32', 71), 10), 'int32') as tf.Tensor1D;
+      return [classAccuracy(logits, labels), classAccuracy(wide, wideLabels), classAccuracy(tf.zeros([0, 3]) as tf.Tensor2D, tf.zeros([0], 'int32') as tf.Tensor1D)];
+    }, 0);
+  });
+
+  it('the Linear kernel (bias in the product) and its gradients agree with matMul + add', async () => {
+    await expectParity(() => {
+      const [x, w, b] = [rnd([130, 70], 72), rnd([70, 33], 73), rnd([33], 74)];
+      const r = rnd([130, 33], 75);
+      const f = (...t: tf.Tensor[]) => tf.sum(tf.mul(linearWithBias(t[0] as tf.Tensor2D, t[1] as tf.Tensor2D, t[2] as tf.Tensor1D), r)) as tf.Scalar;
+      return [linearWithBias(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), ...tf.grads(f)([x, w, b])];
+    }, 5e-4); // weight gradients sum 130 rows in BLAS's order
   });
 
   it('the modulated linear kernel (ModLin) and its gradients agree with multiply + matMul', async () => {

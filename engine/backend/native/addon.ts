@@ -63,6 +63,7 @@ export interface NativeAddon {
   /** grad ⊙ relu'(pre), given the ReLU's outputs (NaN kept). */
   reluGradInPlace(grad: Float32Array, activations: Float32Array): void;
   softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, rows: number, cols: number, smoothing: number): number;
+  classAccuracy(logits: Float32Array, labels: Int32Array, rows: number, cols: number): number;
   softmaxCrossEntropyGrad(logits: Float32Array, labels: Int32Array, dx: Float32Array, rows: number, cols: number, smoothing: number, dy: number): void;
   geluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   readonly activations: string[];

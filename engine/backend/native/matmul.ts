@@ -1,8 +1,9 @@
 import { tf } from '../../tf.js';
 import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, floats, isFloat, output, sizeOf } from './context.js';
 import { binaryInto } from './elementwise.js';
+import { LINEAR } from '../kernelNames.js';
 
-/** BatchMatMul and _FusedMatMul through sgemm; gradient-shaped products pass transposes to BLAS. */
+/** BatchMatMul, _FusedMatMul and the project's Linear through sgemm; gradient-shaped products pass transposes to BLAS. */
 export function matmulKernels(ctx: NativeContext): KernelConfig[] {
   const batchMatMulCpu = cpuKernel('BatchMatMul');
   const fusedCpu = cpuKernel('_FusedMatMul');
@@ -37,6 +38,18 @@ export function matmulKernels(ctx: NativeContext): KernelConfig[] {
           return out ?? fusedCpu(args);
         }
         return matmul(ctx, backend, a!, b!, transposeA, transposeB, bias ?? null, act, leakyreluAlpha ?? 0.2) ?? fusedCpu(args);
+      },
+    },
+    {
+      // x·W + b with the bias added in the product's epilogue (engine/backend/linear.ts).
+      kernelName: LINEAR,
+      backendName: 'native',
+      kernelFunc: (args) => {
+        const { x, weight, bias } = args.inputs as { x: TensorInfo; weight: TensorInfo; bias: TensorInfo };
+        return (
+          matmul(ctx, args.backend as Backend, x, weight, false, false, bias, 'linear', 0) ??
+          fusedCpu({ ...args, inputs: { a: x, b: weight, bias }, attrs: { transposeA: false, transposeB: false, activation: 'linear' } })
+        );
       },
     },
   ];

@@ -1,6 +1,7 @@
 import { tf } from '../../tf.js';
 import { defineKind, fail, ok } from '../kind.js';
 import type { TensorType } from '../../shapes/types.js';
+import { linearWithBias } from '../../backend/linear.js';
 
 /**
  * y = x W + b on the last axis. W is stored [in, out] (tfjs' matMul layout); PyTorch's
@@ -48,7 +49,6 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Te
   const inDim = x.shape[x.shape.length - 1];
   const outDim = weight.shape[1] as number;
   const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, inDim]) as tf.Tensor2D;
-  let y: tf.Tensor = tf.matMul(flat, weight as tf.Tensor2D);
-  if (bias) y = tf.add(y, bias);
+  const y: tf.Tensor = bias ? linearWithBias(flat, weight as tf.Tensor2D, bias as tf.Tensor1D) : tf.matMul(flat, weight as tf.Tensor2D);
   return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), outDim]);
 }

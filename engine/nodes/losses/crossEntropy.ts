@@ -1,6 +1,6 @@
 import { tf } from '../../tf.js';
 import { defineKind, fail, ok } from '../kind.js';
-import { softmaxCrossEntropy } from '../../backend/crossEntropy.js';
+import { classAccuracy, softmaxCrossEntropy } from '../../backend/crossEntropy.js';
 
 /** Softmax cross-entropy on integer labels, as PyTorch's nn.CrossEntropyLoss (mean over the batch). */
 export const CrossEntropy = defineKind({
@@ -40,11 +40,11 @@ export const CrossEntropy = defineKind({
   forward({ inputs, params, addMetric }) {
     const logits = inputs.logits;
     const classes = logits.shape[logits.shape.length - 1];
-    const flatLogits = tf.reshape(logits, [-1, classes]) as tf.Tensor2D;
-    const flatLabels = tf.reshape(inputs.labels, [-1]) as tf.Tensor1D;
+    // Already flat in the usual [B, C] case: a reshape is a kernel call forward and back.
+    const flatLogits = (logits.rank === 2 ? logits : tf.reshape(logits, [-1, classes])) as tf.Tensor2D;
+    const flatLabels = (inputs.labels.rank === 1 ? inputs.labels : tf.reshape(inputs.labels, [-1])) as tf.Tensor1D;
     const loss = softmaxCrossEntropy(flatLogits, flatLabels, params.labelSmoothing);
-    const correct = tf.equal(tf.argMax(flatLogits, -1), flatLabels).toFloat();
-    addMetric('accuracy', tf.mean(correct) as tf.Scalar);
+    addMetric('accuracy', classAccuracy(flatLogits, flatLabels));
     return { loss };
   },
 });

@@ -67,3 +67,9 @@ export const LINEAR = 'TensorloomLinear';
  * label. Inputs {logits: [N, C], labels: int32 [N]}. Out: a scalar. Not differentiable.
  */
 export const CLASS_ACCURACY = 'TensorloomClassAccuracy';
+
+/**
+ * ReLU's gradient dy ⊙ step(x) in one pass, as tfjs computes it (NaN where x is NaN).
+ * Inputs {a: dy, b: x}, of one shape. Out: their shape.
+ */
+export const RELU_GRAD = 'TensorloomReluGrad';

@@ -1,8 +1,9 @@
 import { tf } from '../tf.js';
-// Leaner gradients (Sum, Mean, the binary arithmetic ops) and saved tensors shared rather
-// than cloned, set up before any model trains.
+// Leaner gradients (Sum, Mean, the binary arithmetic ops, ReLU) and saved tensors shared
+// rather than cloned, set up before any model trains.
 import '../backend/reduceGradients.js';
 import '../backend/binaryGradients.js';
+import '../backend/reluGradient.js';
 import '../backend/leanTape.js';
 import type { NodeKind } from '../nodes/kind.js';
 import type { ParamValue } from '../nodes/params.js';

@@ -21,8 +21,9 @@ enum Unary {
   U_ELU, U_LEAKY, U_ERF, U_SIGN, U_LOG1P, U_EXPM1, U_SOFTPLUS, U_CLIP, U_FLOOR, U_CEIL, U_SIN, U_COS, U_SELU, U_COUNT
 };
 
-static const char* const kBinary[] = {"Add", "Sub", "Multiply", "RealDiv", "Maximum", "Minimum", "SquaredDifference", "Pow", "Prelu"};
-enum Binary { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_SQDIFF, B_POW, B_PRELU, B_COUNT };
+static const char* const kBinary[] = {"Add", "Sub", "Multiply", "RealDiv", "Maximum", "Minimum", "SquaredDifference", "Pow", "Prelu",
+                                     "TensorloomReluGrad"};
+enum Binary { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_SQDIFF, B_POW, B_PRELU, B_RELU_GRAD, B_COUNT };
 
 // F should be a lambda: a function pointer is called per element and its loop is not
 // vectorised (Relu ran 15× slower that way). Each part works on its own copy of f, so a
@@ -248,6 +249,9 @@ static napi_value BinaryOp(napi_env env, napi_callback_info info) {
     case B_SQDIFF: broadcastLoop(p, A, B, out, [](float x, float y) { const float d = x - y; return d * d; }); break;
     case B_POW: broadcastLoop(p, A, B, out, [](float x, float y) { return static_cast<float>(std::pow(static_cast<double>(x), static_cast<double>(y))); }); break;
     case B_PRELU: broadcastLoop(p, A, B, out, [](float x, float y) { return x < 0.f ? y * x : x; }); break;
+    // dy ⊙ step(x), as tfjs' Relu gradient computes it: NaN where x is NaN, and dy·0 (NaN for
+    // an infinite dy) where x ≤ 0.
+    case B_RELU_GRAD: broadcastLoop(p, A, B, out, [](float dy, float x) { return x > 0.f ? dy : (x != x ? x : dy * 0.f); }); break;
   }
   return nullptr;
 }

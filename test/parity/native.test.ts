@@ -183,6 +183,15 @@ describe.skipIf(!built)('native kernels match the cpu backend', () => {
     }, 5e-4); // weight gradients sum 130 rows in BLAS's order
   });
 
+  it("ReLU's one-kernel gradient agrees with tfjs' step, cast and multiply: NaN where x is NaN, ∞·0 is NaN", async () => {
+    await expectParity(() => {
+      const x = tf.tensor1d([2, -1, 0, NaN, 3, -4, 0, 5]);
+      const dy = tf.tensor1d([0.5, 0.5, 0.5, 0.5, Infinity, Infinity, NaN, NaN]);
+      const big = rnd([130, 70], 76);
+      return [...tf.grads((t: tf.Tensor) => tf.relu(t))([x], dy), ...tf.grads((t: tf.Tensor) => tf.relu(t))([big], rnd([130, 70], 77))];
+    }, 0);
+  });
+
   it('the modulated linear kernel (ModLin) and its gradients agree with multiply + matMul', async () => {
     await expectParity(() => {
       const [x, m, w, b] = [rnd([3, 4, 5, 6], 28), rnd([4, 6], 29), rnd([6, 7], 30), rnd([7], 31)];

@@ -1,4 +1,5 @@
 import { tf } from '../../tf.js';
+import { RELU_GRAD } from '../kernelNames.js';
 import { type Backend, type KernelConfig, type NativeContext, type TensorInfo, allocFloat32, cpuKernel, floats, isFloat, nativeKernel, output, sizeOf, values } from './context.js';
 
 /**
@@ -19,6 +20,7 @@ export function elementwiseKernels(ctx: NativeContext): KernelConfig[] {
     });
   });
   const names = new Set([...ctx.addon.binaryOps, ...ctx.addon.intOps, ...ctx.addon.compareOps, ...ctx.addon.logicalOps]);
+  names.delete(RELU_GRAD); // the project's own, below: tfjs has no cpu kernel to fall back on
   const binary = [...names].map((name): KernelConfig => {
     const fallback = cpuKernel(name);
     // Prelu's inputs are {x, alpha}; the others' {a, b}.
@@ -41,7 +43,15 @@ export function elementwiseKernels(ctx: NativeContext): KernelConfig[] {
     out.set(data);
     return output(backend, x.shape, out);
   });
-  return [...unary, ...binary, cast];
+  // ReLU's gradient (engine/backend/reluGradient.ts): dy and x of one shape, both float32,
+  // so one flat pass whatever the rank.
+  const reluGrad = nativeKernel<{ a: TensorInfo; b: TensorInfo }>(RELU_GRAD, (backend, { a: dy, b: x }) => {
+    const n = sizeOf(x.shape);
+    const flat = binaryInto(ctx, backend, RELU_GRAD, { ...dy, shape: [n] }, { ...x, shape: [n] });
+    if (!flat) throw new Error(`${RELU_GRAD}: float32 dy and x of one shape expected, got ${dy.dtype} [${dy.shape}] and ${x.dtype} [${x.shape}]`);
+    return { ...flat, shape: x.shape };
+  });
+  return [...unary, ...binary, cast, reluGrad];
 }
 
 /** Int32 arithmetic, comparisons (float32 or int32 into bool) and logic on bools; null for other cases. */

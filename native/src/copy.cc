@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include "common.h"
+#include "parallel.h"
 
 namespace tl {
 
@@ -101,7 +102,30 @@ static napi_value Tile(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// gatherRows(src, rowSize, rows, dst): dst row j = src row rows[j], on 4-byte elements. A
+// shuffled mini-batch: each row is a miss to memory, so the pool's threads take a share of
+// the rows each (two cores keep twice the misses in flight).
+static napi_value GatherRows(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t sn, dn, rn;
+  const uint32_t* src = words4(a, 0, &sn);
+  const int64_t rowSize = a.integer(1);
+  const uint32_t* rows = a.array<uint32_t>(2, napi_uint32_array, &rn);
+  uint32_t* dst = words4(a, 3, &dn);
+  TL_CHECK(env, src && rows && dst && rowSize > 0, "gatherRows expects 4-byte arrays src and dst, a row size and a Uint32Array of rows");
+  const size_t width = static_cast<size_t>(rowSize);
+  TL_CHECK(env, dn >= rn * width, "gatherRows: dst is too small");
+  const size_t srcRows = sn / width;
+  for (size_t j = 0; j < rn; j++) TL_CHECK(env, rows[j] < srcRows, "gatherRows: a row index is out of range");
+  const size_t minRows = std::max<size_t>(1, kParallelElements / width);
+  parallelRange(rn, minRows, [&](size_t begin, size_t end) {
+    for (size_t j = begin; j < end; j++) std::memcpy(dst + j * width, src + rows[j] * width, width * sizeof(uint32_t));
+  }, 1);
+  return nullptr;
+}
+
 void defineCopy(napi_env env, napi_value exports) {
+  defineFunction(env, exports, "gatherRows", GatherRows);
   defineFunction(env, exports, "copyBox", CopyBox);
   defineFunction(env, exports, "tile", Tile);
 }

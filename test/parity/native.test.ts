@@ -12,6 +12,8 @@ import { classAccuracy, softmaxCrossEntropy } from '../../engine/backend/crossEn
 import { linearWithBias } from '../../engine/backend/linear.js';
 import { modulatedLinear } from '../../engine/backend/modulatedLinear.js';
 import { initBackend } from '../../engine/backend/select.js';
+import { batchIterator } from '../../engine/data/batches.js';
+import type { DataSplit, DatasetSpec } from '../../engine/data/spec.js';
 import { createOptimizer } from '../../engine/train/optimizers.js';
 import { trainGraph } from '../../engine/run/trainGraph.js';
 import type { TrainEvent } from '../../engine/train/events.js';
@@ -448,6 +450,37 @@ describe.skipIf(!built)('native kernels split across two threads match the cpu b
     const run = () => tf.tidy(() => Array.from(tf.sum(tf.matMul(rnd([300, 200], 85), rnd([200, 100], 86)), 0).dataSync()));
     const first = run();
     for (let i = 0; i < 5; i++) expect(run()).toEqual(first);
+  });
+});
+
+describe.skipIf(!built)('shuffled batches of images on native (its threaded row gather)', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('hold the same rows, in the same order, as on cpu, float and int32, the last batch partial', async () => {
+    registerNativeBackend();
+    const count = 301;
+    const width = 100;
+    const splits: [DataSplit, DatasetSpec][] = (['float32', 'int32'] as const).map((dtype) => {
+      const x = dtype === 'float32' ? new Float32Array(count * width).map((_, i) => i + 0.5) : new Int32Array(count * width).map((_, i) => i);
+      return [{ x, y: new Int32Array(count).map((_, i) => i), count }, { name: 'rows', task: 'classification', x: { shape: ['B', 10, 10], dtype }, y: { shape: ['B'], dtype: 'int32' }, numClasses: count }];
+    });
+    const batchesOn = async (backend: string, [split, spec]: [DataSplit, DatasetSpec]) => {
+      await tf.setBackend(backend);
+      return [...batchIterator(split, spec, 64, { shuffle: true, seed: 5, epoch: 2 })].map((b) => {
+        const rows = { x: Array.from(b.x.dataSync()), y: Array.from(b.y.dataSync()), shape: b.x.shape };
+        tf.dispose([b.x, b.y]);
+        return rows;
+      });
+    };
+    for (const split of splits) {
+      const native = await batchesOn(NATIVE_BACKEND, split);
+      expect(native.map((b) => b.shape[0])).toEqual([64, 64, 64, 64, 45]);
+      // Row j of a batch is example y[j]: its features are that example's row of the split.
+      for (const b of native) b.y.forEach((id, j) => expect(b.x.slice(j * width, (j + 1) * width)).toEqual(Array.from(split[0].x.subarray(id * width, (id + 1) * width))));
+      expect(native).toEqual(await batchesOn('cpu', split));
+    }
   });
 });
 

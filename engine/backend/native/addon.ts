@@ -29,6 +29,8 @@ export interface NativeAddon {
   sumScattered(x: Float32Array, out: Float32Array, mean: number): void;
   transpose(x: Float32Array | Int32Array, out: Float32Array | Int32Array): void;
   copyBox(src: Float32Array | Int32Array, dst: Float32Array | Int32Array): void;
+  /** dst row j = src row rows[j], rows of rowSize elements, on the thread pool. */
+  gatherRows(src: Float32Array | Int32Array, rowSize: number, rows: Uint32Array, dst: Float32Array | Int32Array): void;
   tile(x: Float32Array | Int32Array, out: Float32Array | Int32Array): void;
   gather(x: Float32Array | Int32Array, indices: Int32Array, out: Float32Array | Int32Array, outer: number, dim: number, inner: number): number;
   segmentSum(x: Float32Array, ids: Int32Array, out: Float32Array, segments: number, inner: number): void;

@@ -113,6 +113,17 @@ export function tensorFloat32Array(n: number): Float32Array {
 }
 
 /**
+ * Copies rows[j] of `src` (rows of rowSize elements) into row j of `dst` on the native
+ * thread pool, and returns true, when the native backend is the active one; false
+ * (nothing copied) otherwise.
+ */
+export function gatherRowsNative(src: Float32Array | Int32Array, rowSize: number, rows: Uint32Array, dst: Float32Array | Int32Array): boolean {
+  if (!context || tf.getBackend() !== NATIVE_BACKEND) return false;
+  context.addon.gatherRows(src, rowSize, rows, dst);
+  return true;
+}
+
+/**
  * Threads the native kernels share work across (the caller included; one per core at
  * start): products, element-wise loops and the optimizer go through the addon's own pool,
  * and OpenBLAS runs single-threaded inside it. Small models on a busy machine are sometimes

@@ -27,6 +27,13 @@ describe('gradients of Add, Sub, Multiply and RealDiv', () => {
     expect(values(dAddB)).toEqual([6]);
   });
 
+  it('can be differentiated again: d²/dx² of Σ x·x·x + x is 6x, through same-shape products and sums', () => {
+    const x = tf.tensor1d([1, -2, 0.5]);
+    const first = (t: tf.Tensor) => tf.grad((u: tf.Tensor) => tf.sum(tf.add(tf.mul(tf.mul(u, u), u), u)))(t);
+    expect(values(first(x))).toEqual([4, 13, 1.75]);
+    expect(values(tf.grad((t: tf.Tensor) => tf.sum(first(t)))(x))).toEqual([6, -12, 3]);
+  });
+
   it('differentiate a quotient in both operands: d(a/b)/da = 1/b, d(a/b)/db = −a/b²', () => {
     const b = tf.tensor2d([[2, 4, 0.5], [1, -2, 8]]);
     const [da, db] = sum((x, y) => tf.div(x, y))([a, b]);

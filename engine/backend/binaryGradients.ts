@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { shareData } from './leanTape.js';
+import { shareData, tapeRecording } from './leanTape.js';
 
 /**
  * Gradients of Add, Sub, Multiply and RealDiv without tfjs' no-op kernels: tfjs casts the
@@ -13,7 +13,9 @@ import { shareData } from './leanTape.js';
 function reduceTo(g: tf.Tensor, shape: number[]): tf.Tensor {
   const axes = tf.backend_util.getReductionAxes(shape, g.shape);
   if (axes.length > 0) return tf.reshape(tf.sum(g, axes), shape);
-  if (tf.util.arraysEqual(g.shape, shape)) return shareData(g) ?? tf.reshape(g, shape);
+  // A shared handle is not on the tape: where one records (a gradient of a gradient), the
+  // Reshape is kept so the outer gradient flows through it.
+  if (tf.util.arraysEqual(g.shape, shape)) return (tapeRecording() ? null : shareData(g)) ?? tf.reshape(g, shape);
   return tf.reshape(g, shape);
 }
 

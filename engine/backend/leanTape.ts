@@ -27,6 +27,14 @@ interface EngineInternals {
 
 const engine = tf.engine() as unknown as EngineInternals;
 
+/**
+ * Whether a tape is recording the ops run now: inside a gradient being computed within
+ * another gradient's function, whose own gradient then flows through these ops.
+ */
+export function tapeRecording(): boolean {
+  return engine.state.gradientDepth > 0;
+}
+
 /** A new tensor on the data of `t` (its backend counts one more reference), or null where the backend cannot share. */
 export function shareData(t: tf.Tensor): tf.Tensor | null {
   const backend = engine.state.tensorInfo.get(t.dataId)?.backend ?? engine.backend;

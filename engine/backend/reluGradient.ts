@@ -18,3 +18,14 @@ tf.registerGradient({
     },
   }),
 });
+
+// The kernel's own gradient, so a gradient of a gradient (as tfjs' composed ops allow) still
+// works: linear in dy, and step(x) is flat in x.
+tf.registerGradient({
+  kernelName: RELU_GRAD,
+  inputsToSave: ['b'],
+  gradFunc: (ddx, [x]) => ({
+    a: () => tf.engine().runKernel(RELU_GRAD, { a: ddx as tf.Tensor, b: x }) as tf.Tensor,
+    b: () => tf.zerosLike(x),
+  }),
+});

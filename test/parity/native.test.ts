@@ -194,6 +194,12 @@ describe.skipIf(!built)('native kernels match the cpu backend', () => {
     }, 0);
   });
 
+  it("a gradient of ReLU's gradient (d²/dx² of Σ relu(x)·x is 2 where x > 0) as on cpu", async () => {
+    const cpu = await on('cpu', () => tf.grad((x: tf.Tensor) => tf.sum(tf.grad((y: tf.Tensor) => tf.sum(tf.mul(tf.relu(y), y)))(x)))(tf.tensor1d([2, -1, 3, 0])));
+    expect(cpu[0].values).toEqual([2, 0, 2, 0]);
+    await expectParity(() => tf.grad((x: tf.Tensor) => tf.sum(tf.grad((y: tf.Tensor) => tf.sum(tf.mul(tf.relu(y), y)))(x)))(tf.tensor1d([2, -1, 3, 0])), 0);
+  });
+
   it('the modulated linear kernel (ModLin) and its gradients agree with multiply + matMul', async () => {
     await expectParity(() => {
       const [x, m, w, b] = [rnd([3, 4, 5, 6], 28), rnd([4, 6], 29), rnd([6, 7], 30), rnd([7], 31)];

@@ -1,6 +1,7 @@
 import { tf } from '../../tf.js';
 import type { VariableSpec } from '../kind.js';
 import { lineOfCode, locSpecs, type FunctionShape } from './lineOfCode.js';
+import type { FunctionCodes } from './modLin.js';
 
 export interface InterpreterShape extends FunctionShape {
   loc: number;
@@ -19,18 +20,18 @@ export function interpreterSpecs(s: InterpreterShape): VariableSpec[] {
  * (𝓛_i = x_i + updates), adding x_i again would scale x_i by 1 + Σ_u C_ui on every FnIter. We
  * therefore weigh 𝓛's update: y_i = (1 − Σ_u C_ui) x_i + Σ_u C_ui 𝓛_ui, a compatibility-weighted mix
  * of the functions' outputs, and still y_i = x_i where all C_ui = 0.
- * x: [B, T, dim], codes: [U, codeDim], compatibility C: [B, U, T] → [B, T, dim].
+ * x: [B, T, dim], codes c_u of U functions, compatibility C: [B, U, T] → [B, T, dim].
  */
 export function interpreter(
   x: tf.Tensor,
-  codes: tf.Tensor,
+  codes: FunctionCodes,
   compatibility: tf.Tensor,
   vars: Record<string, tf.Tensor>,
   s: InterpreterShape,
 ): tf.Tensor {
   const [batch, tokens, dim] = x.shape;
   const xu = tf.expandDims(x, 1);
-  let streams = tf.broadcastTo(xu, [batch, codes.shape[0], tokens, dim]);
+  let streams = tf.broadcastTo(xu, [batch, codes.count, tokens, dim]);
   for (let l = 0; l < s.loc; l++) streams = lineOfCode(streams, codes, compatibility, vars, `loc${l}`, s);
   const update = tf.sum(tf.mul(tf.expandDims(compatibility, -1), tf.sub(streams, xu)), 1);
   return tf.add(x, update);

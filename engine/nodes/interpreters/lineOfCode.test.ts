@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../../tf.js';
 import { initialValue } from '../../compile/initializers.js';
 import { lineOfCode, locSpecs, type FunctionShape } from './lineOfCode.js';
+import { FunctionCodes } from './modLin.js';
 
 const shape: FunctionShape = { dim: 6, heads: 2, keyDim: 3, codeDim: 4, hidden: 8, mlpLayers: 2 };
 const vars = Object.fromEntries(locSpecs('loc0', shape).map((s, i) => [s.name, initialValue(s.shape, s.init, i + 1)]));
-const codes = tf.randomNormal([2, 4], 0, 1, 'float32', 20);
+const codes = new FunctionCodes(tf.randomNormal([2, 4], 0, 1, 'float32', 20), vars);
 const x = tf.randomNormal([1, 2, 4, 6], 0, 1, 'float32', 21);
 const stream = (t: tf.Tensor, u: number) => tf.slice(t, [0, u, 0, 0], [1, 1, 4, 6]);
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];

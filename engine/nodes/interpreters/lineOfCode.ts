@@ -3,6 +3,7 @@ import type { VariableSpec } from '../kind.js';
 import { modAttention, modAttnSpecs, type AttentionShape } from './modAttention.js';
 import { modMlp, modMlpSpecs } from './modMlp.js';
 import { layerNorm, need } from './ops.js';
+import type { FunctionCodes } from './modLin.js';
 
 export interface FunctionShape extends AttentionShape {
   hidden: number;
@@ -36,7 +37,7 @@ export function locSpecs(prefix: string, s: FunctionShape): VariableSpec[] {
  */
 export function lineOfCode(
   x: tf.Tensor,
-  codes: tf.Tensor,
+  codes: FunctionCodes,
   compatibility: tf.Tensor,
   vars: Record<string, tf.Tensor>,
   prefix: string,

@@ -1,6 +1,6 @@
 import { tf } from '../../tf.js';
 import type { VariableSpec } from '../kind.js';
-import { modLin, modLinSpecs } from './modLin.js';
+import { modLin, modLinSpecs, type FunctionCodes } from './modLin.js';
 import { NORMALISE_EPS } from './ops.js';
 
 export interface AttentionShape {
@@ -27,7 +27,7 @@ export function modAttnSpecs(prefix: string, s: AttentionShape): VariableSpec[] 
 
 /**
  * ModAttn for every function u at once. x: [B, U, T, dim] (element i of function u's stream),
- * codes c_u: [U, codeDim], compatibilities C_ui: [B, U, T], or null for C ≡ 1.
+ * codes c_u (with their modulations), compatibilities C_ui: [B, U, T], or null for C ≡ 1.
  *   q_uhi, k_uhi, v_uhi = ModLin^h_{query,key,value}(x_ui; c_u)
  *   W̃_uhij = C_ui C_uj softmax_j(q_uhi · k_uhj / √d_key)
  *   W_uhij = W̃_uhij / (ε + Σ_j W̃_uhij)
@@ -36,7 +36,7 @@ export function modAttnSpecs(prefix: string, s: AttentionShape): VariableSpec[] 
  */
 export function modAttention(
   x: tf.Tensor,
-  codes: tf.Tensor,
+  codes: FunctionCodes,
   compatibility: tf.Tensor | null,
   vars: Record<string, tf.Tensor>,
   prefix: string,

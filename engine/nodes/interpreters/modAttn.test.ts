@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../tf.js';
+import { FunctionCodes } from './modLin.js';
 import { checkGradients, inferKind, runKind } from '../../../test/helpers/kinds.js';
 import { ModAttn } from './modAttn.js';
 import { modAttention } from './modAttention.js';
@@ -89,7 +90,7 @@ describe('ModAttn values', () => {
     const run = runKind(ModAttn, { heads: 2, keyDim: 3, codeDim: 4 }, { in: tf.zeros([1, 1, 6]) });
     const x = tf.randomNormal([1, 1, 4, 6], 0, 1, 'float32', 3);
     const c = tf.tensor3d([[[0.7, 0.2, 0, 1]]]);
-    const code = tf.reshape(run.vars.code, [1, 4]);
+    const code = new FunctionCodes(tf.reshape(run.vars.code, [1, 4]), run.vars);
     const y = modAttention(x, code, c, run.vars, 'attn', 2, 3);
     const x2 = tf.concat([tf.slice(x, [0, 0, 0, 0], [1, 1, 2, 6]), tf.fill([1, 1, 1, 6], 5), tf.slice(x, [0, 0, 3, 0], [1, 1, 1, 6])], 2);
     const y2 = modAttention(x2, code, c, run.vars, 'attn', 2, 3);

@@ -2,6 +2,7 @@ import { tf } from '../../tf.js';
 import { defineKind, fail, ok, type ShapeResult } from '../kind.js';
 import type { TensorType } from '../../shapes/types.js';
 import { modAttention, modAttnSpecs } from './modAttention.js';
+import { FunctionCodes } from './modLin.js';
 import { need } from './ops.js';
 import { attentionDims, keyDimOf } from './tokens.js';
 
@@ -57,7 +58,7 @@ export const ModAttn = defineKind({
     const keyDim = keyDimOf(dim, p.heads, p.keyDim);
     const code = tf.reshape(need(vars, 'code'), [1, p.codeDim]);
     const streams = tf.expandDims(x, 1); // one function: [B, 1, T, D]
-    const y = modAttention(streams, code, null, vars, 'attn', p.heads, keyDim);
+    const y = modAttention(streams, new FunctionCodes(code, vars), null, vars, 'attn', p.heads, keyDim);
     return { out: tf.squeeze(y, [1]) };
   },
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../tf.js';
-import { modLin, modLinSpecs } from './modLin.js';
+import { FunctionCodes, modLin, modLinSpecs } from './modLin.js';
 import { modMlp, modMlpSpecs } from './modMlp.js';
 import { gelu, LAYER_NORM_EPS } from './ops.js';
 
@@ -13,7 +13,7 @@ describe('ModLin', () => {
       'l.bias': tf.tensor1d([0, 0.5, -1]),
     };
     const x = tf.tensor4d([[[[2, 5]]]]);
-    const y = modLin(x, tf.tensor2d([[1]]), vars, 'l');
+    const y = modLin(x, new FunctionCodes(tf.tensor2d([[1]]), vars), vars, 'l');
     const m = 2 / Math.sqrt(4 + LAYER_NORM_EPS);
     const xPrime = [2 * m, -5 * m];
     const expected = [xPrime[0], xPrime[1] + 0.5, 2 * xPrime[0] + xPrime[1] - 1];
@@ -27,14 +27,14 @@ describe('ModLin', () => {
     const vars = Object.fromEntries(specs.map((s, i) => [s.name, tf.randomNormal(s.shape, 0, 1, 'float32', i + 1)]));
     const codes = tf.tensor2d([[1, -2], [0.5, 3]]);
     const x = tf.randomNormal([2, 2, 3, 4], 0, 1, 'float32', 9);
-    const both = modLin(x, codes, vars, 'l');
+    const both = modLin(x, new FunctionCodes(codes, vars), vars, 'l');
     for (const u of [0, 1]) {
-      const alone = modLin(tf.slice(x, [0, u, 0, 0], [2, 1, 3, 4]), tf.slice(codes, [u, 0], [1, 2]), vars, 'l');
+      const alone = modLin(tf.slice(x, [0, u, 0, 0], [2, 1, 3, 4]), new FunctionCodes(tf.slice(codes, [u, 0], [1, 2]), vars), vars, 'l');
       const part = tf.slice(both, [0, u, 0, 0], [2, 1, 3, 3]);
       expect(tf.max(tf.abs(tf.sub(part, alone))).dataSync()[0]).toBeLessThan(1e-6);
     }
     // The two codes really modulate differently.
-    const same = modLin(x, tf.tensor2d([[1, -2], [1, -2]]), vars, 'l');
+    const same = modLin(x, new FunctionCodes(tf.tensor2d([[1, -2], [1, -2]]), vars), vars, 'l');
     expect(tf.max(tf.abs(tf.sub(both, same))).dataSync()[0]).toBeGreaterThan(1e-2);
   });
 });
@@ -44,7 +44,7 @@ describe('ModMLP', () => {
     const specs = modMlpSpecs('m', 4, 6, 3, 2);
     expect(specs.filter((s) => s.name.endsWith('.weight')).map((s) => s.shape)).toEqual([[4, 6], [6, 6], [6, 4]]);
     const vars = Object.fromEntries(specs.map((s, i) => [s.name, tf.randomNormal(s.shape, 0, 1, 'float32', i + 1)]));
-    const codes = tf.tensor2d([[0.3, -1]]);
+    const codes = new FunctionCodes(tf.tensor2d([[0.3, -1]]), vars);
     const x = tf.randomNormal([1, 1, 2, 4], 0, 1, 'float32', 4);
     const byHand = modLin(gelu(modLin(gelu(modLin(x, codes, vars, 'm.0')), codes, vars, 'm.1')), codes, vars, 'm.2');
     const y = modMlp(x, codes, vars, 'm', 3);

@@ -1,6 +1,6 @@
 import type { tf } from '../../tf.js';
 import type { VariableSpec } from '../kind.js';
-import { modLin, modLinSpecs } from './modLin.js';
+import { modLin, modLinSpecs, type FunctionCodes } from './modLin.js';
 import { gelu } from './ops.js';
 
 /** Widths of the L ModLin layers: dim → hidden → … → hidden → dim (dim → dim when L = 1). */
@@ -18,7 +18,7 @@ export function modMlpSpecs(prefix: string, dim: number, hidden: number, layers:
  * ModMLP(x; c) = (ModLin_L(•; c) ∘ GELU ∘ … ∘ ModLin_1(•; c))(x): L ModLin layers sharing
  * the code c, GELU between them (none after the last). x: [B, U, T, dim] → [B, U, T, dim].
  */
-export function modMlp(x: tf.Tensor, codes: tf.Tensor, vars: Record<string, tf.Tensor>, prefix: string, layers: number): tf.Tensor {
+export function modMlp(x: tf.Tensor, codes: FunctionCodes, vars: Record<string, tf.Tensor>, prefix: string, layers: number): tf.Tensor {
   let h = x;
   for (let l = 0; l < layers; l++) {
     if (l > 0) h = gelu(h);

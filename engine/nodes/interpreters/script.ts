@@ -2,6 +2,7 @@ import { tf } from '../../tf.js';
 import { defineKind, fail, ok, type ShapeResult } from '../kind.js';
 import type { TensorType } from '../../shapes/types.js';
 import { interpreter, interpreterSpecs, type InterpreterShape } from './interpreter.js';
+import { FunctionCodes } from './modLin.js';
 import { need } from './ops.js';
 import { attentionDims, keyDimOf } from './tokens.js';
 import { compatibilities, inferTypes, routingOf, typeMatchingSpecs } from './typeMatching.js';
@@ -69,7 +70,8 @@ export const Script = defineKind({
   forward({ params: p, inputs, vars, record }) {
     const dim = inputs.in.shape[inputs.in.rank - 1] as number;
     const shape = shapeOf(p, dim, keyDimOf(dim, p.heads, p.keyDim));
-    const codes = need(vars, 'codes');
+    // One set of codes for every FnIter, so each ModLin's modulation is computed once per pass.
+    const codes = new FunctionCodes(need(vars, 'codes'), vars);
     const signatures = need(vars, 'signatures');
     let x = inputs.in;
     let compatibility: tf.Tensor | undefined;

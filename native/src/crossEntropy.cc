@@ -17,16 +17,31 @@ static inline void rowLogSumExp(const float* z, int64_t cols, float* max, double
   *logSum = std::log(sum);
 }
 
+// Arguments 0–3 of the loss and accuracy kernels: logits [rows, cols] (Float32Array), labels
+// [rows] (Int32Array), rows, cols. `fits` is false when an array is missing or too small.
+struct LabelledLogits {
+  const float* z;
+  const int32_t* labels;
+  int64_t rows, cols;
+  bool fits;
+};
+
+static LabelledLogits labelledLogits(const Args& a) {
+  size_t zn = 0, ln = 0;
+  LabelledLogits p{a.f32(0, &zn), a.i32(1, &ln), a.integer(2), a.integer(3), false};
+  p.fits = p.z && p.labels && p.rows >= 0 && p.cols > 0 && zn >= static_cast<size_t>(p.rows * p.cols) && ln >= static_cast<size_t>(p.rows);
+  return p;
+}
+
 // softmaxCrossEntropy(logits, labels, rows, cols, smoothing) → the mean loss.
 static napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
   Args a(env, info);
-  size_t zn, ln;
-  const float* z = a.f32(0, &zn);
-  const int32_t* labels = a.i32(1, &ln);
-  const int64_t rows = a.integer(2), cols = a.integer(3);
+  const LabelledLogits in = labelledLogits(a);
+  TL_CHECK(env, in.fits, "softmaxCrossEntropy: logits [rows, cols] (Float32Array) and labels [rows] (Int32Array) expected");
+  const float* z = in.z;
+  const int32_t* labels = in.labels;
+  const int64_t rows = in.rows, cols = in.cols;
   const double smoothing = a.num(4);
-  TL_CHECK(env, z && labels && rows >= 0 && cols > 0 && zn >= static_cast<size_t>(rows * cols) && ln >= static_cast<size_t>(rows),
-           "softmaxCrossEntropy: logits [rows, cols] (Float32Array) and labels [rows] (Int32Array) expected");
   double total = 0;
   for (int64_t r = 0; r < rows; r++) {
     const float* zr = z + r * cols;
@@ -85,12 +100,11 @@ static napi_value SoftmaxCrossEntropyGrad(napi_env env, napi_callback_info info)
 // is kept unless a later one is strictly larger (so a NaN after the first never wins).
 static napi_value ClassAccuracy(napi_env env, napi_callback_info info) {
   Args a(env, info);
-  size_t zn, ln;
-  const float* z = a.f32(0, &zn);
-  const int32_t* labels = a.i32(1, &ln);
-  const int64_t rows = a.integer(2), cols = a.integer(3);
-  TL_CHECK(env, z && labels && rows >= 0 && cols > 0 && zn >= static_cast<size_t>(rows * cols) && ln >= static_cast<size_t>(rows),
-           "classAccuracy: logits [rows, cols] (Float32Array) and labels [rows] (Int32Array) expected");
+  const LabelledLogits in = labelledLogits(a);
+  TL_CHECK(env, in.fits, "classAccuracy: logits [rows, cols] (Float32Array) and labels [rows] (Int32Array) expected");
+  const float* z = in.z;
+  const int32_t* labels = in.labels;
+  const int64_t rows = in.rows, cols = in.cols;
   int64_t correct = 0;
   for (int64_t r = 0; r < rows; r++) {
     const float* zr = z + r * cols;

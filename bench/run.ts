@@ -31,7 +31,8 @@ import { SCRIPT_STACK, trainingStepFlops, type WorkloadModel } from './flops.js'
  * Steps run before timing and steps timed, per workload, the same on both sides. A step of
  * the small models makes a few dozen kernel calls (MLP 13, MoE 35), so V8 needs ~100 steps
  * before its JavaScript is optimised (the first steps run 2× slower); a Script step makes
- * ~1,700 calls and is warm after a few. Training runs are thousands of steps: the bench reports the steady state.
+ * ~1,760 calls and is warm after a few. Training runs are thousands of steps: the bench
+ * reports the steady state.
  */
 const SMALL_MODEL_STEPS = { warmup: 100, steps: 50 };
 const SCRIPT_STEPS = { warmup: 5, steps: 20 };

@@ -15,6 +15,7 @@
         "src/modulatedLinear.cc",
         "src/grouped.cc",
         "src/smallGemm.cc",
+        "src/sparseGemm.cc",
         "src/parallel.cc"
       ],
       "include_dirs": ["<!@(node blas.mjs include)"],

@@ -98,5 +98,6 @@ NAPI_MODULE_INIT() {
   tl::defineCrossEntropy(env, exports);
   tl::defineModulatedLinear(env, exports);
   tl::defineGrouped(env, exports);
+  tl::defineSparseGemm(env, exports);
   return exports;
 }

@@ -68,12 +68,18 @@ inline void sgemmSplitK(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, in
   }
 }
 
+// C = op(A)·op(B) multiplying only the nonzeros of op(A), when a sample of A is mostly zeros
+// (sparseGemm.cc); false, with C untouched, when A is dense or the shapes do not suit.
+bool sparseLeftGemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
+                    int ldb, float* C, int ldc);
+
 // C = op(A)·op(B), row-major, split across the pool's threads when big enough: along k when
 // C is small and k long (a weight gradient over a batch), else along the rows of C when B is
 // the smaller operand (each part packs all of B), else along its columns.
 inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
                   int ldb, float* C, int ldc) {
   blasSingleThreaded();
+  if (static_cast<double>(m) * n * k >= kParallelGemmWork && sparseLeftGemm(ta, tb, m, n, k, A, lda, B, ldb, C, ldc)) return;
   const int threads = parallelThreads();
   const bool byRows = m >= n;
   const int extent = byRows ? m : n;

@@ -95,6 +95,7 @@ void defineNormalization(napi_env env, napi_value exports);
 void defineCrossEntropy(napi_env env, napi_value exports);
 void defineModulatedLinear(napi_env env, napi_value exports);
 void defineGrouped(napi_env env, napi_value exports);
+void defineSparseGemm(napi_env env, napi_value exports);
 void defineFunction(napi_env env, napi_value exports, const char* name, napi_callback cb);
 void defineNameList(napi_env env, napi_value exports, const char* name, const char* const* names, size_t count);
 

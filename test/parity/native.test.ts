@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '../../engine/tf.js';
 import { addonBuilt } from '../../engine/backend/native/addon.js';
-import { NATIVE_BACKEND, registerNativeBackend, setNativeThreads } from '../../engine/backend/native/backend.js';
+import { NATIVE_BACKEND, nativeSparseProductCount, registerNativeBackend, setNativeSparseProducts, setNativeThreads } from '../../engine/backend/native/backend.js';
 import { fusedAdamUpdate, fusedGlobalNorm } from '../../engine/backend/fused.js';
 import { groupedLinear } from '../../engine/backend/groupedMatMul.js';
 import { gelu, layerNorm } from '../../engine/backend/normalization.js';
@@ -456,6 +456,86 @@ describe.skipIf(!built)('native kernels split across two threads match the cpu b
     const run = () => tf.tidy(() => Array.from(tf.sum(tf.matMul(rnd([300, 200], 85), rnd([200, 100], 86)), 0).dataSync()));
     const first = run();
     for (let i = 0; i < 5; i++) expect(run()).toEqual(first);
+  });
+});
+
+/** Values of `shape` where a share `density` is nonzero (uniform in [0, 1), as pixels are), from a fixed seed. */
+function mostlyZeros(shape: number[], density: number, seed: number): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.randomUniform(shape, 0, 1, 'float32', seed), tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', seed + 1), density), 'float32')));
+}
+
+describe.skipIf(!built)('products whose left operand is mostly zeros (pixels, one-hot codes) multiply only its nonzeros', () => {
+  beforeAll(() => {
+    registerNativeBackend();
+  });
+  afterAll(async () => {
+    setNativeSparseProducts(true);
+    await tf.setBackend('cpu');
+  });
+
+  /** Sparse products taken while `f` runs on native. */
+  async function sparseCount(f: () => tf.Tensor): Promise<number> {
+    await tf.setBackend(NATIVE_BACKEND);
+    const before = nativeSparseProductCount()!;
+    tf.tidy(() => f().dataSync());
+    return nativeSparseProductCount()! - before;
+  }
+
+  // Sizes off the kernel's blocks: odd rows, columns past the last multiple of 8.
+  it.each([
+    ['x·W, 10% nonzero', false, 0.1, 1, 1],
+    ['xᵀ·dy (a weight gradient), 10% nonzero', true, 0.1, 3, 1],
+    ['x·W, 20% nonzero, one thread', false, 0.2, 5, 1],
+    ['xᵀ·dy, 20% nonzero, two threads', true, 0.2, 7, 2],
+  ] as const)('%s: as on cpu, on the sparse path', async (_name, transposeA, density, seed, threads) => {
+    setNativeThreads(threads);
+    try {
+      const f = () => tf.matMul(mostlyZeros(transposeA ? [301, 131] : [131, 301], density, seed), rnd([301, 45], seed + 2), transposeA, false);
+      expect(await sparseCount(f)).toBe(1);
+      await expectParity(f);
+    } finally {
+      setNativeThreads(2);
+    }
+  });
+
+  it('the Linear kernel and its weight gradient on MNIST-like inputs: as on cpu, forward and weight gradient sparse', async () => {
+    const x = () => mostlyZeros([128, 784], 0.19, 31);
+    const f = (...t: tf.Tensor[]) => tf.sum(tf.square(linearWithBias(t[0] as tf.Tensor2D, t[1] as tf.Tensor2D, t[2] as tf.Tensor1D))) as tf.Scalar;
+    const step = () => {
+      const [w, b] = [rnd([784, 64], 32), rnd([64], 33)];
+      const [dw] = tf.grads((weight: tf.Tensor) => f(x(), weight, b))([w]);
+      return [linearWithBias(x() as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), dw];
+    };
+    // The forward inside grads, the weight gradient (xᵀ·dy) and the forward returned.
+    expect(await sparseCount(() => tf.concat(step().map((t) => t.flatten())))).toBe(3);
+    await expectParity(step, 5e-4);
+  });
+
+  it('rows and whole operands of zeros give zeros; a NaN in the operand still reaches its row', async () => {
+    await expectParity(() => {
+      const zeros = tf.zeros([64, 200]);
+      const values = mostlyZeros([64, 200], 0.05, 41).dataSync().slice();
+      values[7 * 200 + 3] = NaN;
+      const oneNaN = tf.tensor2d(values, [64, 200]);
+      const w = rnd([200, 100], 42);
+      return [tf.matMul(zeros, w), tf.matMul(oneNaN, w)];
+    });
+  });
+
+  it('dense operands, and all operands with sparse products off, stay on BLAS with the same results', async () => {
+    const dense = () => tf.matMul(rnd([131, 301], 51), rnd([301, 45], 52));
+    expect(await sparseCount(dense)).toBe(0);
+    const sparse = () => tf.matMul(mostlyZeros([131, 301], 0.1, 53), rnd([301, 45], 54));
+    await tf.setBackend(NATIVE_BACKEND);
+    const on = tf.tidy(() => Array.from(sparse().dataSync()));
+    expect(setNativeSparseProducts(false)).toBe(true);
+    try {
+      expect(await sparseCount(sparse)).toBe(0);
+      const off = tf.tidy(() => Array.from(sparse().dataSync()));
+      expect(worst(on, off)).toBeLessThanOrEqual(1);
+    } finally {
+      setNativeSparseProducts(true);
+    }
   });
 });
 

@@ -12,6 +12,10 @@ export interface NativeAddon {
   setScratch(buffer: Int32Array): void;
   setThreads(n: number): number;
   blasInfo(): string;
+  /** Products with a mostly-zero left operand skip its zeros (on by default); returns the previous setting. */
+  setSparseProducts(on: number): boolean;
+  /** Products that took the sparse path since the addon loaded. */
+  sparseProductCount(): number;
   matmul(
     a: Float32Array, b: Float32Array, out: Float32Array,
     batch: number, aBatch: number, bBatch: number, m: number, n: number, k: number,

@@ -133,6 +133,20 @@ export function setNativeThreads(n: number): number | null {
   return context ? context.addon.setThreads(n) : null;
 }
 
+/**
+ * Whether products whose left operand is mostly zeros (MNIST pixels, one-hot codes) multiply
+ * only its nonzeros (native/src/sparseGemm.cc; on by default). Returns the previous setting,
+ * or null without the native backend.
+ */
+export function setNativeSparseProducts(on: boolean): boolean | null {
+  return context ? context.addon.setSparseProducts(on ? 1 : 0) : null;
+}
+
+/** Products that skipped their left operand's zeros since the addon loaded (null without it). */
+export function nativeSparseProductCount(): number | null {
+  return context ? context.addon.sparseProductCount() : null;
+}
+
 /** What the addon was built against (OpenBLAS's configuration string), or null. */
 export function nativeBlasInfo(): string | null {
   return context ? context.addon.blasInfo().trim() : null;

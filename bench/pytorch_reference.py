@@ -160,11 +160,17 @@ def build(workload):
 
 
 def batch_of(workload):
-    """Random inputs and labels of the workload's shape."""
+    """The bench's MNIST batch (the same pixels as Tensorloom's) where it sent one, else
+    random inputs and labels of the workload's shape."""
     batch = workload["batch"]
     if workload["model"] == "script":
         p = workload["script"]
         return torch.rand(batch, p["tokens"], p["clauses"] + 2), torch.randint(0, 2, (batch,))
+    mnist = workload.get("mnist")
+    if mnist:
+        with open(mnist["pixels"], "rb") as f:
+            pixels = torch.frombuffer(bytearray(f.read()), dtype=torch.float32)
+        return pixels.reshape(batch, 28, 28).clone(), torch.tensor(mnist["labels"], dtype=torch.long)
     return torch.rand(batch, 28, 28), torch.randint(0, 10, (batch,))
 
 

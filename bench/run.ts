@@ -13,14 +13,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tf } from '../engine/tf.js';
 import { trainGraph } from '../engine/run/trainGraph.js';
 import type { Graph } from '../engine/graph/schema.js';
 import { initBackend, parseBackendName, type BackendName, type BackendReport } from '../engine/backend/select.js';
-import { nativeBlasInfo, registerNativeBackend, setNativeThreads } from '../engine/backend/native/backend.js';
+import { nativeBlasInfo, registerNativeBackend, setNativeSparseProducts, setNativeThreads } from '../engine/backend/native/backend.js';
 import { validateGraph } from '../engine/graph/validate.js';
 import { describeDataset } from '../engine/data/registry.js';
+import { loadMnistFrom, mnistDataDir } from '../engine/data/mnist.js';
 import { CompiledModel } from '../engine/compile/compile.js';
 import { largeGraph } from './largeGraph.js';
 import { analysisBenchmarks } from './analysis.js';
@@ -44,6 +47,11 @@ interface Workload {
   warmup: number;
   steps: number;
   graph: Graph;
+  /**
+   * Native backend: whether products skip the zeros of a mostly-zero left operand (MNIST's
+   * pixels are 81% zero); off, every product runs on BLAS, as PyTorch's do. Default on.
+   */
+  sparseProducts?: boolean;
 }
 
 const mnistChain = (middle: Graph['nodes'], batch: number): Graph => ({
@@ -99,6 +107,14 @@ const allWorkloads: Workload[] = [
     graph: mnistChain([{ id: 'h', type: 'Linear', params: { units: 256 } }, { id: 'a', type: 'ReLU' }, { id: 'out', type: 'Linear', params: { units: 10 } }], 128),
   },
   {
+    name: 'MLP, the same, every product dense (sparse path off)',
+    model: 'mlp',
+    batch: 128,
+    ...SMALL_MODEL_STEPS,
+    sparseProducts: false,
+    graph: mnistChain([{ id: 'h', type: 'Linear', params: { units: 256 } }, { id: 'a', type: 'ReLU' }, { id: 'out', type: 'Linear', params: { units: 10 } }], 128),
+  },
+  {
     name: 'MoE 8 experts top-2, hidden 256, 784 inputs, batch 128',
     model: 'moe',
     batch: 128,
@@ -132,6 +148,7 @@ interface Timing {
 async function tensorloomMs(w: Workload, backend: BackendName): Promise<Timing> {
   const stamps: number[] = [];
   let parameters = 0;
+  const sparseBefore = backend === 'native' ? setNativeSparseProducts(w.sparseProducts ?? true) : null;
   await trainGraph(w.graph, {
     backend,
     overrides: { stepsPerEpoch: w.warmup + w.steps },
@@ -140,6 +157,8 @@ async function tensorloomMs(w: Workload, backend: BackendName): Promise<Timing> 
       if (e.event === 'start' || e.event === 'step') stamps.push(performance.now());
       if (e.event === 'error') throw new Error(e.message);
     },
+  }).finally(() => {
+    if (sparseBefore !== null) setNativeSparseProducts(sparseBefore);
   });
   const steps = stamps.slice(1).map((t, i) => t - stamps[i]).slice(w.warmup);
   return { ms: median(steps), fastestMs: Math.min(...steps), parameters };
@@ -158,10 +177,31 @@ async function bestTensorloomMs(w: Workload, backend: BackendName): Promise<Timi
   return best;
 }
 
-function pytorchMs(list: Workload[]): Record<string, Timing & { threads: number }> | null {
+/**
+ * The first `batch` MNIST training images and labels, for PyTorch's batch: both sides train
+ * on the same pixels (PyTorch's dense products take the same time on any values; ours skip
+ * zeros). The pixels go through a file of float32, the labels inline.
+ */
+async function mnistBatch(batch: number): Promise<{ pixels: string; labels: number[] } | null> {
+  const loaded = await loadMnistFrom(mnistDataDir(), batch, 1);
+  if (!loaded.ok) return null;
+  const file = join(tmpdir(), `tensorloom-bench-mnist-${process.pid}-${batch}.f32`);
+  const { x, y } = loaded.dataset.train;
+  writeFileSync(file, new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+  return { pixels: file, labels: Array.from(y) };
+}
+
+function pytorchMs(list: Workload[], mnist: Map<number, { pixels: string; labels: number[] } | null>): Record<string, Timing & { threads: number }> | null {
   const script = fileURLToPath(new URL('./pytorch_reference.py', import.meta.url));
   const r = spawnSync('/usr/bin/python3', [script], {
-    input: JSON.stringify(list.map((w) => ({ name: w.name, model: w.model, batch: w.batch, warmup: w.warmup, steps: w.steps, script: SCRIPT_STACK }))),
+    // glibc hands PyTorch's large temporaries back to the OS after each step (mmap, munmap),
+    // so every step faults fresh pages in: on this VM that made its median MLP step 5.5 ms
+    // instead of 1.4. Keeping freed memory is PyTorch's best setting here, as our array pool is ours.
+    env: { ...process.env, MALLOC_MMAP_THRESHOLD_: String(1 << 30), MALLOC_TRIM_THRESHOLD_: String(1 << 30), MALLOC_TOP_PAD_: String(1 << 28) },
+    input: JSON.stringify(list.map((w) => ({
+      name: w.name, model: w.model, batch: w.batch, warmup: w.warmup, steps: w.steps, script: SCRIPT_STACK,
+      mnist: w.model === 'script' ? null : mnist.get(w.batch) ?? null,
+    }))),
     encoding: 'utf8',
   });
   if (r.status !== 0) {
@@ -235,14 +275,17 @@ const report: BackendReport = await initBackend(backendArg);
 const used = report.name;
 const ours: Record<string, (Timing & { threads: number | null })[]> = {};
 const theirs: Record<string, (Timing & { threads: number })[]> = {};
+const mnistBatches = new Map<number, { pixels: string; labels: number[] } | null>();
+for (const w of workloads) if (w.model !== 'script' && !mnistBatches.has(w.batch)) mnistBatches.set(w.batch, await mnistBatch(w.batch));
 // Interleaved rounds: a burst of load from elsewhere hits both sides alike.
 for (let r = 0; r < rounds; r++) {
-  const torch = pytorchMs(workloads);
+  const torch = pytorchMs(workloads, mnistBatches);
   for (const w of workloads) {
     if (torch?.[w.name]) (theirs[w.name] ??= []).push(torch[w.name]);
     (ours[w.name] ??= []).push(await bestTensorloomMs(w, used));
   }
 }
+for (const b of mnistBatches.values()) if (b) rmSync(b.pixels, { force: true });
 const peak = await machinePeak(used);
 
 const rows = workloads.map((w) => {

@@ -25,6 +25,14 @@ struct GroupedProblem {
   float alpha;
 };
 
+// One group's product on the calling thread: expert inputs are often pixels, mostly zeros,
+// which the sparse kernel skips (sparseGemm.cc); dense ones go to BLAS.
+static void groupProduct(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
+                         int ldb, float* C, int ldc) {
+  if (static_cast<double>(m) * n * k >= kParallelGemmWork && sparseLeftGemm(ta, tb, m, n, k, A, lda, B, ldb, C, ldc)) return;
+  cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.f, A, lda, B, ldb, 0.f, C, ldc);
+}
+
 // Runs groups [first, last) of the problem on the calling thread.
 static void runGroups(const GroupedProblem& p, size_t first, size_t last, const size_t* rowStart) {
   for (size_t g = first; g < last; g++) {
@@ -34,14 +42,14 @@ static void runGroups(const GroupedProblem& p, size_t first, size_t last, const 
       // c[g] (k × n) = a[rows]ᵀ (a rows are k wide) · b[rows] (n wide)
       float* cg = p.c + g * p.k * p.n;
       if (rows == 0) std::memset(cg, 0, sizeof(float) * p.k * p.n);
-      else cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, p.k, p.n, rows, 1.f, p.a + r0 * p.k, p.k, p.b + r0 * p.n, p.n, 0.f, cg, p.n);
+      else groupProduct(CblasTrans, CblasNoTrans, p.k, p.n, rows, p.a + r0 * p.k, p.k, p.b + r0 * p.n, p.n, cg, p.n);
       continue;
     }
     if (rows == 0) continue;
     const float* bg = p.b + g * p.k * p.n;
     float* cg = p.c + r0 * p.n;
-    if (p.mode == ROWS_TIMES_W) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, p.n, p.k, 1.f, p.a + r0 * p.k, p.k, bg, p.n, 0.f, cg, p.n);
-    else cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, p.n, p.k, 1.f, p.a + r0 * p.k, p.k, bg, p.k, 0.f, cg, p.n);
+    if (p.mode == ROWS_TIMES_W) groupProduct(CblasNoTrans, CblasNoTrans, rows, p.n, p.k, p.a + r0 * p.k, p.k, bg, p.n, cg, p.n);
+    else groupProduct(CblasNoTrans, CblasTrans, rows, p.n, p.k, p.a + r0 * p.k, p.k, bg, p.k, cg, p.n);
     if (p.bias) {
       const float* bias = p.bias + g * p.n;
       for (int r = 0; r < rows; r++)

@@ -756,6 +756,18 @@ describe.skipIf(!built)('every node kind on native: forward and gradients as on 
     expect(profile.kernelNames).not.toContain('TensorloomGroupedMatMul');
   });
 
+  it('MoE on mostly-zero inputs (pixels): its expert products skip the zeros, every gradient as on cpu', async () => {
+    const kind = allKinds.find((k) => k.type === 'MoE')!;
+    // Two experts, both chosen by every row: 96 rows × 300 × 64 per expert, above the sparse kernel's size floor.
+    const pixels: KindCase = { params: { experts: 2, topK: 2, hidden: 64, units: 3, balanceWeight: 0 }, inputs: () => ({ in: mostlyZeros([96, 300], 0.15, 93) }) };
+    await expectParity(() => runKindCase(kind, pixels), 5e-4);
+    await tf.setBackend(NATIVE_BACKEND);
+    const before = nativeSparseProductCount()!;
+    tf.tidy(() => runKindCase(kind, pixels).forEach((t) => t.dataSync()));
+    // Forward and weight gradient of both experts' first layer.
+    expect(nativeSparseProductCount()! - before).toBeGreaterThanOrEqual(4);
+  });
+
   it('loss kinds: gradients of the loss as on cpu', async () => {
     for (const type of ['CrossEntropy', 'MSE', 'KLDiv']) {
       const kind = allKinds.find((k) => k.type === type)!;

@@ -3,7 +3,7 @@
  * at its best thread count) on the same workloads, measured in the same run, and their
  * ratio pytorchMs / tensorloomMs (above 1: Tensorloom is faster). `--json` prints one
  * object per workload. The machine is shared, so each side is measured in several
- * interleaved rounds (`--rounds=N`, default 5) and the median round is reported; the
+ * interleaved rounds (`--rounds=N`, default 7) and the median round is reported; the
  * fastest single step of each side is reported too, as the least disturbed measurement.
  *
  *   --backend=<name>   run on this backend (default: the best available)
@@ -268,7 +268,7 @@ const json = process.argv.includes('--json');
 const backendValue = argValue('backend');
 const backendArg = backendValue ? parseBackendName(backendValue) ?? undefined : undefined;
 if (backendValue && !backendArg) throw new Error(`unknown backend "${backendValue}" (use tensorflow-gpu, tensorflow, native, wasm or cpu)`);
-const rounds = Math.max(1, Number(argValue('rounds') ?? 5));
+const rounds = Math.max(1, Number(argValue('rounds') ?? 7));
 const threadArg = argValue('threads') ? Number(argValue('threads')) : undefined;
 
 const report: BackendReport = await initBackend(backendArg);
@@ -277,10 +277,13 @@ const ours: Record<string, (Timing & { threads: number | null })[]> = {};
 const theirs: Record<string, (Timing & { threads: number })[]> = {};
 const mnistBatches = new Map<number, { pixels: string; labels: number[] } | null>();
 for (const w of workloads) if (w.model !== 'script' && !mnistBatches.has(w.batch)) mnistBatches.set(w.batch, await mnistBatch(w.batch));
-// Interleaved rounds: a burst of load from elsewhere hits both sides alike.
+// Interleaved rounds, each workload's two sides back to back: a burst of load from elsewhere
+// (the machine is shared) then hits both sides of one workload alike, not one side's whole round.
+let torchAvailable = true;
 for (let r = 0; r < rounds; r++) {
-  const torch = pytorchMs(workloads, mnistBatches);
   for (const w of workloads) {
+    const torch = torchAvailable ? pytorchMs([w], mnistBatches) : null;
+    if (!torch) torchAvailable = false;
     if (torch?.[w.name]) (theirs[w.name] ??= []).push(torch[w.name]);
     (ours[w.name] ??= []).push(await bestTensorloomMs(w, used));
   }

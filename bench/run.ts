@@ -32,12 +32,12 @@ import { SCRIPT_STACK, trainingStepFlops, type WorkloadModel } from './flops.js'
 
 /**
  * Steps run before timing and steps timed, per workload, the same on both sides. A step of
- * the small models makes a few dozen kernel calls (MLP 13, MoE 35), so V8 needs ~100 steps
- * before its JavaScript is optimised (the first steps run 2× slower); a Script step makes
- * ~1,760 calls and is warm after a few. Training runs are thousands of steps: the bench
- * reports the steady state.
+ * the small models makes a few dozen kernel calls (MLP 13, MoE 35), so V8 needs ~150 steps
+ * on a process's first run before its JavaScript is optimised (measured: the MLP's steps
+ * ran ~1.4 ms until step ~135, then ~0.85); a Script step makes ~1,760 calls and is warm
+ * after a few. Training runs are thousands of steps: the bench reports the steady state.
  */
-const SMALL_MODEL_STEPS = { warmup: 100, steps: 50 };
+const SMALL_MODEL_STEPS = { warmup: 200, steps: 100 };
 const SCRIPT_STEPS = { warmup: 5, steps: 20 };
 
 interface Workload {

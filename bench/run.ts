@@ -98,13 +98,15 @@ function scriptStack(batch: number): Graph {
   };
 }
 
+const mlpGraph = mnistChain([{ id: 'h', type: 'Linear', params: { units: 256 } }, { id: 'a', type: 'ReLU' }, { id: 'out', type: 'Linear', params: { units: 10 } }], 128);
+
 const allWorkloads: Workload[] = [
   {
     name: 'MLP 784-256-10, Adam, batch 128',
     model: 'mlp',
     batch: 128,
     ...SMALL_MODEL_STEPS,
-    graph: mnistChain([{ id: 'h', type: 'Linear', params: { units: 256 } }, { id: 'a', type: 'ReLU' }, { id: 'out', type: 'Linear', params: { units: 10 } }], 128),
+    graph: mlpGraph,
   },
   {
     name: 'MLP, the same, every product dense (sparse path off)',
@@ -112,7 +114,7 @@ const allWorkloads: Workload[] = [
     batch: 128,
     ...SMALL_MODEL_STEPS,
     sparseProducts: false,
-    graph: mnistChain([{ id: 'h', type: 'Linear', params: { units: 256 } }, { id: 'a', type: 'ReLU' }, { id: 'out', type: 'Linear', params: { units: 10 } }], 128),
+    graph: mlpGraph,
   },
   {
     name: 'MoE 8 experts top-2, hidden 256, 784 inputs, batch 128',

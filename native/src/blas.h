@@ -69,7 +69,8 @@ inline void sgemmSplitK(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, in
 }
 
 // C = op(A)·op(B) multiplying only the nonzeros of op(A), when a sample of A is mostly zeros
-// (sparseGemm.cc); false, with C untouched, when A is dense or the shapes do not suit.
+// (sparseGemm.cc); false, with C untouched, when A is dense or the product is small or
+// shaped otherwise.
 bool sparseLeftGemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
                     int ldb, float* C, int ldc);
 
@@ -79,7 +80,7 @@ bool sparseLeftGemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k,
 inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
                   int ldb, float* C, int ldc) {
   blasSingleThreaded();
-  if (static_cast<double>(m) * n * k >= kParallelGemmWork && sparseLeftGemm(ta, tb, m, n, k, A, lda, B, ldb, C, ldc)) return;
+  if (sparseLeftGemm(ta, tb, m, n, k, A, lda, B, ldb, C, ldc)) return;
   const int threads = parallelThreads();
   const bool byRows = m >= n;
   const int extent = byRows ? m : n;

@@ -29,7 +29,7 @@ struct GroupedProblem {
 // which the sparse kernel skips (sparseGemm.cc); dense ones go to BLAS.
 static void groupProduct(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
                          int ldb, float* C, int ldc) {
-  if (static_cast<double>(m) * n * k >= kParallelGemmWork && sparseLeftGemm(ta, tb, m, n, k, A, lda, B, ldb, C, ldc)) return;
+  if (sparseLeftGemm(ta, tb, m, n, k, A, lda, B, ldb, C, ldc)) return;
   cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.f, A, lda, B, ldb, 0.f, C, ldc);
 }
 

@@ -6,20 +6,11 @@
 #include <cstring>
 #include "blas.h"
 #include "common.h"
+#include "vec8.h"
 
 namespace tl {
 
 namespace {
-
-// Eight floats; GCC lowers it to one AVX register in the avx2 clone, two SSE ones otherwise.
-typedef float v8 __attribute__((vector_size(32)));
-
-inline v8 load8(const float* p) {
-  v8 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store8(float* p, v8 v) { std::memcpy(p, &v, sizeof v); }
 
 // A(i, p) of op(A).
 inline float aAt(bool transA, const float* A, int lda, int i, int p) {

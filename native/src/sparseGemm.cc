@@ -17,6 +17,7 @@
 #include <vector>
 #include "blas.h"
 #include "common.h"
+#include "vec8.h"
 
 namespace tl {
 
@@ -39,15 +40,6 @@ struct PackedBlock {
   const float* a;
   int count;
 };
-
-typedef float v8 __attribute__((vector_size(32)));
-
-inline v8 load8(const float* p) {
-  v8 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store8(float* p, v8 v) { std::memcpy(p, &v, sizeof v); }
 
 // Columns [j, n) one by one.
 template <int R>
@@ -216,7 +208,10 @@ napi_value SetSparseProducts(napi_env env, napi_callback_info info) {
 
 bool sparseLeftGemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* A, int lda, const float* B,
                     int ldb, float* C, int ldc) {
-  if (!sparseProducts.load(std::memory_order_relaxed) || tb != CblasNoTrans || n < 8 || k < 16 || m < kBlockRows) return false;
+  // Below a million multiply-adds the sample and the packing are not worth it.
+  if (!sparseProducts.load(std::memory_order_relaxed) || tb != CblasNoTrans || n < 8 || k < 16 || m < kBlockRows ||
+      static_cast<double>(m) * n * k < kParallelGemmWork)
+    return false;
   const bool transA = ta == CblasTrans;
   if (!mostlyZeros(A, transA ? k : m, transA ? m : k, lda)) return false;
   sparseRows<kBlockRows, kBlockVectors>(transA, m, n, k, A, lda, B, ldb, C, ldc);
